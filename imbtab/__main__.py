@@ -1,0 +1,3 @@
+from imbtab.cli import main
+
+raise SystemExit(main())

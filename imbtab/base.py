@@ -35,7 +35,7 @@ from imblearn.under_sampling.base import BaseUnderSampler as _ImblearnBaseUnderS
 from imblearn.utils import check_sampling_strategy, check_target_type
 from scipy import sparse
 from sklearn.preprocessing import label_binarize
-from sklearn.utils import check_array, metadata_routing
+from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
@@ -135,9 +135,6 @@ class SamplerMixin:
     before ``_resample`` is called.
     """
 
-    # ``return_sample_weight`` is a switch, not metadata to route.
-    __metadata_request__fit_resample = {"return_sample_weight": metadata_routing.UNUSED}
-
     # -- validation -------------------------------------------------------------------
     def _check_X_y(self, X, y, accept_sparse=None):
         tags = self.__sklearn_tags__()
@@ -219,7 +216,7 @@ class SamplerMixin:
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit_resample(self, X, y, *, sample_weight=None, return_sample_weight=False):
+    def fit_resample(self, X, y, *, sample_weight=None, **options):
         """Resample the data set.
 
         Parameters
@@ -232,8 +229,10 @@ class SamplerMixin:
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, resampled with the rows: selected rows keep their
             weight, synthetic rows get the mean weight of their class.
-        return_sample_weight : bool, default=False
-            Also return the resampled weights (ones when ``sample_weight`` is None).
+        **options : dict
+            ``return_sample_weight=True`` also returns the resampled weights (ones when
+            ``sample_weight`` is None). It is a keyword switch, not metadata: it stays out
+            of the signature so metadata routing never offers it.
 
         Returns
         -------
@@ -244,6 +243,12 @@ class SamplerMixin:
         sample_weight_resampled : ndarray of shape (n_samples_new,)
             Only when ``return_sample_weight=True``.
         """
+        return_sample_weight = options.pop("return_sample_weight", False)
+        if options:
+            raise TypeError(
+                f"fit_resample() got unexpected keyword arguments {sorted(options)}; "
+                "pass sample_weight=..., optionally with return_sample_weight=True."
+            )
         X_, y_, binarize_y, weights = self._validate_input(X, y, sample_weight)
         result = self._resample(X_, y_, weights)
         if self._sets_sample_indices(result, y_.shape[0]):

@@ -8,12 +8,22 @@ import pytest
 from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_checks
 
-from tests._registry import expected_failed_checks, instances
+from imbtab.utils import all_estimators
+from tests._registry import CONFIGURED_INSTANCES, constructible, expected_failed_checks, instances
 
 
 def test_registry_is_not_empty():
     names = {type(est).__name__ for est in instances()}
     assert {"RandomOverSampler", "RandomUnderSampler"} <= names
+
+
+@pytest.mark.parametrize("name, cls", all_estimators())
+def test_every_estimator_is_checked(name, cls):
+    """An estimator that needs constructor arguments must be configured in check_config.py."""
+    assert name in CONFIGURED_INSTANCES or constructible(cls), (
+        f"{name} cannot be built without arguments: add it to CHECK_INSTANCES in its family's "
+        "tests/<family>/check_config.py"
+    )
 
 
 @sklearn_checks(instances(), expected_failed_checks=expected_failed_checks)

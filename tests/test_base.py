@@ -1,0 +1,106 @@
+"""The sampler base's contract, tested through a minimal subclass and the random samplers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imbtab.base import BaseOverSampler, Resampled, check_sample_weight, fresh_index
+
+
+class _MidpointSampler(BaseOverSampler):
+    """Adds, per class to grow, midpoints of consecutive rows (a deterministic toy sampler)."""
+
+    def __init__(self, *, sampling_strategy="auto"):
+        super().__init__(sampling_strategy=sampling_strategy)
+
+    def _resample(self, X, y, sample_weight):
+        new_X, new_y = [], []
+        for klass, n_new in self.sampling_strategy_.items():
+            rows = np.flatnonzero(y == klass)
+            pairs = np.resize(rows, n_new + 1)
+            new_X.append((X[pairs[:-1]] + X[pairs[1:]]) / 2)
+            new_y.append(np.full(n_new, klass))
+        return Resampled.append(len(y), np.concatenate(new_X), np.concatenate(new_y))
+
+
+def _frame():
+    X = pd.DataFrame({"a": np.arange(8.0), "b": np.arange(8.0) ** 2}, index=list("pqrstuvw"))
+    y = pd.Series([0, 0, 0, 0, 0, 1, 1, 0], index=X.index, name="target")
+    return X, y
+
+
+def test_synthetic_rows_get_non_colliding_string_labels():
+    X, y = _frame()
+    X_res, y_res = _MidpointSampler().fit_resample(X, y)
+    assert X_res.index[:8].equals(X.index)
+    assert list(X_res.index[8:]) == [f"synthetic_{i}" for i in range(4)]
+    assert y_res.index.equals(X_res.index) and y_res.name == "target"
+    np.testing.assert_allclose(X_res.iloc[8].to_numpy(), (X.loc["u"] + X.loc["v"]) / 2)
+
+
+def test_fresh_index_rules():
+    assert list(fresh_index(pd.Index([5, 2, 9]), 2)) == [10, 11]
+    assert list(fresh_index(pd.RangeIndex(0), 2)) == [0, 1]
+    clash = pd.Index(["synthetic_0", "x"])
+    assert list(fresh_index(clash, 2)) == ["_synthetic_0", "_synthetic_1"]
+
+
+def test_synthetic_weight_is_class_mean():
+    X, y = _frame()
+    w = np.arange(1.0, 9.0)
+    _, y_res, w_res = _MidpointSampler().fit_resample(
+        X, y, sample_weight=w, return_sample_weight=True
+    )
+    np.testing.assert_array_equal(w_res[:8], w)
+    np.testing.assert_array_equal(w_res[8:], np.full(4, (6 + 7) / 2))
+
+
+def test_weights_default_to_ones_when_asked():
+    X, y = _frame()
+    *_, w_res = _MidpointSampler().fit_resample(X, y, return_sample_weight=True)
+    np.testing.assert_array_equal(w_res, np.ones(12))
+
+
+def test_numpy_in_numpy_out_and_list_in_list_out():
+    X, y = _frame()
+    X_res, y_res = _MidpointSampler().fit_resample(X.to_numpy(), y.to_numpy())
+    assert isinstance(X_res, np.ndarray) and X_res.shape == (12, 2)
+    X_res, y_res = _MidpointSampler().fit_resample(X.to_numpy().tolist(), y.tolist())
+    assert isinstance(X_res, list) and isinstance(y_res, list) and len(y_res) == 12
+
+
+def test_series_target_with_numpy_features():
+    X, y = _frame()
+    _, y_res = _MidpointSampler().fit_resample(X.to_numpy(), y)
+    assert isinstance(y_res, pd.Series) and y_res.index[8] == "synthetic_0"
+
+
+def test_integer_columns_keep_dtype_in_pandas():
+    X = pd.DataFrame({"a": np.arange(8), "b": np.arange(8) * 2})
+    y = [0, 0, 0, 0, 0, 1, 1, 0]
+    X_res, _ = _MidpointSampler().fit_resample(X, y)
+    assert X_res.dtypes.equals(X.dtypes)
+    assert list(X_res.index[8:]) == [8, 9, 10, 11]
+
+
+def test_sample_weight_validation_messages():
+    with pytest.raises(ValueError, match="1-D"):
+        check_sample_weight(np.ones((3, 2)), 3)
+    with pytest.raises(TypeError, match="numeric"):
+        check_sample_weight(np.array(["a", "b"]), 2)
+
+
+def test_non_numeric_columns_are_named():
+    X, y = _frame()
+    X["colour"] = "red"
+    with pytest.raises(TypeError, match="colour"):
+        _MidpointSampler().fit_resample(X, y)
+
+
+def test_return_sample_weight_is_not_routed_metadata():
+    from sklearn import config_context
+
+    with config_context(enable_metadata_routing=True):
+        request = _MidpointSampler().get_metadata_routing()
+        assert "return_sample_weight" not in str(request)
+        assert "sample_weight" in str(request)

@@ -253,6 +253,11 @@ class SamplerMixin:
         result = self._resample(X_, y_, weights)
         if self._sets_sample_indices(result, y_.shape[0]):
             self.sample_indices_ = result.rows
+        elif (
+            "sample_indices_" in vars(self)
+            and not self.__sklearn_tags__().sampler_tags.sample_indices
+        ):
+            del self.sample_indices_  # stale from an earlier fit that selected rows
         X_res, y_res = _build_outputs(X, y, X_, y_, result)
         if binarize_y:
             y_res = label_binarize(np.asarray(y_res), classes=np.unique(y_))

@@ -71,7 +71,9 @@ def test_class_with_one_sample(sampler):
     except ValueError as exc:
         assert "sample" in str(exc) and ("neighbo" in str(exc) or "class" in str(exc)), exc
     else:
-        assert _changed(X_res, y_res, X, y)
+        # a cleaning rule may legitimately find nothing to clean; others must resample
+        if sampler._sampling_type != "clean-sampling":
+            assert _changed(X_res, y_res, X, y)
 
 
 @pytest.mark.parametrize("sampler", SAMPLERS, ids=IDS)

@@ -1,0 +1,203 @@
+"""Speed and memory: imbtab's SelfPacedEnsembleClassifier vs imbalanced-ensemble's.
+
+The reference package (imbalanced-ensemble 0.2.3) pins scikit-learn 1.6.0, which cannot live
+in imbtab's environment. This script therefore creates a **separate virtual environment of its
+own** for the reference (``benchmarks/.venv-imbens``, gitignored; created on first use with
+``python -m venv`` + ``pip install imbalanced-ensemble==0.2.3 scikit-learn==1.6.0``) and runs
+the reference there in a subprocess. imbtab runs in a subprocess of the current interpreter.
+Every run is a fresh process, so its peak resident memory (``ru_maxrss``) is its own.
+
+Both sides build the same data (numpy only, same seed): ``--rows`` rows, ``--features``
+Gaussian features, one positive per ``--ir`` negatives, positives shifted on five features.
+Both fit ``--members`` members with the same base estimator (``DecisionTreeClassifier()``,
+the reference's default; ``--base lgbm`` for LightGBM), strict 1:1 under-sampling, 5 bins,
+hard resampling with replacement, ``n_jobs=1``. The table gives medians of ``--repeats``
+runs, run alternately side by side, and imbtab's ratios to the reference. A last row shows
+imbtab with its own defaults (ratio 0.25 + balanced weights), which trains on 2.5x the rows,
+and a ``pool_size`` row shows the same settings with hardness tracked on a uniform candidate
+pool of 10x the minority size per cut class (an option beyond the reference: bins are
+estimated on the pool, so the model differs from the exact algorithm).
+
+The machine may be shared with other jobs: ratios from one run are what to compare.
+
+Run::
+
+    python benchmarks/ensembles.py                       # 1M x 20, IR 100, 10 members
+    python benchmarks/ensembles.py --rows 100000 --repeats 1   # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv-imbens"
+REF_PACKAGES = ["imbalanced-ensemble==0.2.3", "scikit-learn==1.6.0", "lightgbm"]
+
+
+def make_data(rows: int, features: int, ir: int, seed: int = 0):
+    import numpy as np
+
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((rows, features))
+    y = np.zeros(rows, dtype=np.int64)
+    n_pos = rows // (ir + 1)
+    y[rng.choice(rows, n_pos, replace=False)] = 1
+    X[y == 1, :5] += 1.0
+    return X, y
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def worker(args) -> None:
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = make_data(args.rows, args.features, args.ir)
+    base_mb = current_rss_mb()
+    if args.base == "lgbm":
+        from lightgbm import LGBMClassifier
+
+        est = LGBMClassifier(n_estimators=50, verbose=-1, n_jobs=1)
+    else:
+        est = DecisionTreeClassifier()
+    if args.worker == "imbens":
+        from imbens.ensemble import SelfPacedEnsembleClassifier
+
+        clf = SelfPacedEnsembleClassifier(
+            estimator=est,
+            n_estimators=args.members,
+            k_bins=5,
+            soft_resample_flag=False,
+            replacement=True,
+            n_jobs=1,
+            random_state=0,
+        )
+    else:
+        from imbtab.ensemble import SelfPacedEnsembleClassifier
+
+        extra = {"sampling_strategy": 1.0, "class_weight": None}
+        if args.worker == "imbtab-default":
+            extra = {}
+        elif args.worker == "imbtab-pool":
+            extra["pool_size"] = 10 * (args.rows // (args.ir + 1))
+        clf = SelfPacedEnsembleClassifier(
+            estimator=est,
+            n_estimators=args.members,
+            k_bins=5,
+            soft_resample=False,
+            replacement=True,
+            n_jobs=1,
+            random_state=0,
+            **extra,
+        )
+    start = time.perf_counter()
+    clf.fit(X, y)
+    fit_time = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"fit_time": fit_time, "peak_mb": peak_mb, "base_mb": base_mb}))
+
+
+def ensure_reference_venv() -> Path:
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating the reference environment {VENV} (one-off) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *REF_PACKAGES], check=True)
+    return python
+
+
+def run_one(python, side, args) -> dict:
+    cmd = [
+        str(python),
+        str(Path(__file__).resolve()),
+        "--worker",
+        side,
+        "--rows",
+        str(args.rows),
+        "--features",
+        str(args.features),
+        "--ir",
+        str(args.ir),
+        "--members",
+        str(args.members),
+        "--base",
+        args.base,
+    ]
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--features", type=int, default=20)
+    parser.add_argument("--ir", type=int, default=100)
+    parser.add_argument("--members", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--base", choices=["tree", "lgbm"], default="tree")
+    parser.add_argument("--worker", choices=["imbtab", "imbtab-pool", "imbtab-default", "imbens"])
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    ref_python = ensure_reference_venv()
+    sides = {
+        "imbens": ref_python,
+        "imbtab": Path(sys.executable),
+        "imbtab-pool": Path(sys.executable),
+        "imbtab-default": Path(sys.executable),
+    }
+    results: dict[str, list[dict]] = {s: [] for s in sides}
+    for r in range(args.repeats):
+        for side, python in sides.items():
+            res = run_one(python, side, args)
+            results[side].append(res)
+            print(
+                f"  run {r + 1} {side:15s} fit {res['fit_time']:7.2f} s  peak {res['peak_mb']:7.0f} MB",
+                flush=True,
+            )
+
+    def med(side, key):
+        return statistics.median(x[key] for x in results[side])
+
+    ref_t, ref_m = med("imbens", "fit_time"), med("imbens", "peak_mb")
+    ref_extra = ref_m - med("imbens", "base_mb")
+    print()
+    print(
+        f"SPE fit, {args.rows:,} rows x {args.features} features, IR {args.ir}, "
+        f"{args.members} members, base={args.base}, n_jobs=1, median of {args.repeats}"
+    )
+    header = f"| {'implementation':40s} | fit s | peak MB | above data MB | speed-up | peak ratio |"
+    print(header)
+    print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+    labels = {
+        "imbens": "imbalanced-ensemble 0.2.3 (sklearn 1.6.0)",
+        "imbtab": "imbtab, same settings (1:1, no weights)",
+        "imbtab-pool": "imbtab, same + pool_size=10x minority",
+        "imbtab-default": "imbtab defaults (ratio 0.25, balanced)",
+    }
+    for side in sides:
+        t, m = med(side, "fit_time"), med(side, "peak_mb")
+        extra = m - med(side, "base_mb")
+        print(
+            f"| {labels[side]:40s} | {t:5.2f} | {m:7.0f} | {extra:13.0f} | {ref_t / t:7.2f}x |"
+            f" {m / ref_m:9.2f}x |"
+        )
+    print(f"(reference uses {ref_extra:.0f} MB above its data)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The SMOTE family (drop-in replacements for imbalanced-learn's)."""

@@ -1,0 +1,288 @@
+"""SMOTE-IPF: SMOTE followed by the iterative-partitioning filter (Saez et al., 2015)."""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from imblearn.utils import Substitution
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval
+
+from imbtab.base import BaseOverSampler, Resampled
+from imbtab.neighbors import kneighbors
+from imbtab.over_sampling._smote.base import make_samples
+from imbtab.over_sampling._variants._common import check_class_size, label_repr
+from imbtab.utils._docstring import N_JOBS, RANDOM_STATE, RESAMPLE_CONTRACT
+
+# rounds of replacement for synthetic rows the filter removed
+_MAX_REFILL_ROUNDS = 10
+
+
+def stratified_partition(y: np.ndarray, n_parts: int, rng) -> np.ndarray:
+    """Random part (0..n_parts-1) of every row, each class spread evenly over the parts."""
+    part = np.empty(y.shape[0], dtype=np.int64)
+    offset = 0
+    for label in np.unique(y):
+        rows = np.flatnonzero(y == label)
+        rows = rows[rng.permutation(rows.size)]
+        part[rows] = (np.arange(rows.size) + offset) % n_parts
+        offset += rows.size
+    return part
+
+
+def _default_tree():
+    # size-limited CART: a stand-in for the paper's pruned C4.5 that keeps each filter
+    # iteration linear in the rows (unpruned trees on 1/9 of the data overfit, flag many
+    # more rows and need many more iterations)
+    return DecisionTreeClassifier(max_depth=10, min_samples_leaf=10)
+
+
+def _fit_one(estimator, X, y):
+    return estimator.fit(X, y)
+
+
+def _wrong_votes(models, X, y):
+    """Number of models that misclassify each row."""
+    wrong = np.zeros(y.shape[0], dtype=np.int64)
+    for model in models:
+        wrong += model.predict(X) != y
+    return wrong
+
+
+@Substitution(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    random_state=RANDOM_STATE,
+    n_jobs=N_JOBS,
+    contract=RESAMPLE_CONTRACT,
+)
+class SMOTEIPF(BaseOverSampler):
+    """SMOTE followed by the iterative-partitioning noise filter (IPF).
+
+    SMOTE (uniform gap between a random row of the class and one of its
+    ``k_neighbors`` nearest same-class rows) grows every class of
+    ``sampling_strategy_``; then IPF cleans the whole result (original and synthetic
+    rows of every class): at each iteration the current rows are split at random into
+    ``n_folds`` stratified parts, a clone of ``estimator`` is trained on each part, and
+    a row is removed when more than half of the models misclassify it (majority vote).
+    The filter stops after ``stop_iterations`` consecutive iterations that each remove
+    fewer than ``stop_ratio`` times the number of rows it started with (or after
+    ``max_iter`` iterations).
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {random_state}
+
+    k_neighbors : int, default=5
+        Same-class neighbours of the SMOTE step.
+
+    n_folds : int, default=9
+        Number of parts (and models) per filter iteration.
+
+    stop_ratio : float, default=0.01
+        An iteration is "stable" if it removes fewer than this fraction of the rows.
+
+    stop_iterations : int, default=3
+        Number of consecutive stable iterations that stop the filter.
+
+    max_iter : int, default=100
+        Largest number of filter iterations.
+
+    estimator : classifier, default=None
+        Model of the filter; ``None`` means
+        ``DecisionTreeClassifier(max_depth=10, min_samples_leaf=10)``, a size-limited
+        stand-in for the paper's pruned C4.5 (unpruned trees grown on a ninth of the data
+        overfit, flag many more rows and need many more iterations). It is cloned with a
+        random state drawn from ``random_state`` when it has one.
+
+    {n_jobs}
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of synthetic rows added per class (all pass the filter).
+    removed_indices_ : ndarray of int
+        Positions in ``X`` of the original rows the filter removed.
+    n_iter_ : int
+        Number of filter iterations run.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` has string column names.
+
+    See Also
+    --------
+    imbtab.combine.SMOTEENN : SMOTE followed by edited nearest neighbours.
+
+    Notes
+    -----
+    {contract}
+
+    Output: the kept original rows in order, then the synthetic rows, class by class
+    in sorted label order. The filter removes original rows it judges noisy (of any
+    class; see ``removed_indices_``), so a class can end with fewer rows than
+    ``sampling_strategy`` asked. Exactly ``sampling_strategy_[c]`` synthetic rows of
+    class ``c`` are returned: synthetic rows the filter removes are replaced by new
+    SMOTE rows that the last iteration's models accept. If, after 10 rounds, not enough
+    replacements are accepted, a ``UserWarning`` says how many rows are missing and
+    fewer are returned (the reference implementation silently returns fewer rows).
+    A class to grow needs at least ``k_neighbors + 1`` rows; ``n_folds`` must not exceed
+    the number of rows.
+
+    Cost: the k-NN searches are within each class; each filter iteration trains
+    ``n_folds`` models on ``1 / n_folds`` of the rows each (in ``n_jobs`` threads) and
+    predicts every row with all of them.
+
+    References
+    ----------
+    .. [1] J. A. Saez, J. Luengo, J. Stefanowski and F. Herrera, "SMOTE-IPF: Addressing
+       the noisy and borderline examples problem in imbalanced classification by a
+       re-sampling method with filtering", Information Sciences 291 (2015),
+       pp. 184-203.
+    .. [2] T. M. Khoshgoftaar and P. Rebours, "Improving software quality prediction by
+       noise filtering techniques", Journal of Computer Science and Technology 22(3)
+       (2007), pp. 387-396.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from imbtab.over_sampling import SMOTEIPF
+    >>> X, y = make_classification(n_samples=1000, weights=[0.9, 0.1], random_state=0)
+    >>> sampler = SMOTEIPF(random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> n_synthetic = len(y_res) - (len(y) - len(sampler.removed_indices_))
+    >>> bool(n_synthetic == sampler.sampling_strategy_[1])
+    True
+    >>> sampler.removed_indices_.shape[0] > 0  # original rows judged noisy
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "n_folds": [Interval(Integral, 2, None, closed="left")],
+        "stop_ratio": [Interval(Real, 0, 1, closed="both")],
+        "stop_iterations": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_folds=9,
+        stop_ratio=0.01,
+        stop_iterations=3,
+        max_iter=100,
+        estimator=None,
+        n_jobs=None,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+        self.n_folds = n_folds
+        self.stop_ratio = stop_ratio
+        self.stop_iterations = stop_iterations
+        self.max_iter = max_iter
+        self.estimator = estimator
+        self.n_jobs = n_jobs
+
+    # -- SMOTE step --------------------------------------------------------------------
+    def _smote(self, X_min, nn, n_new, rng):
+        k = nn.shape[1]
+        idx = rng.randint(0, X_min.shape[0] * k, size=n_new)
+        rows, cols = np.divmod(idx, k)
+        steps = rng.uniform(size=n_new)
+        return make_samples(X_min, X_min, nn, rows, cols, steps, dtype=np.float64)
+
+    # -- filter ------------------------------------------------------------------------
+    def _models(self, X, y, rng):
+        base = _default_tree() if self.estimator is None else self.estimator
+        part = stratified_partition(y, self.n_folds, rng)
+        models = []
+        for _ in range(self.n_folds):
+            model = clone(base)
+            if "random_state" in model.get_params():
+                model.set_params(random_state=rng.randint(np.iinfo(np.int32).max))
+            models.append(model)
+        return Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(_fit_one)(model, X[part == f], y[part == f]) for f, model in enumerate(models)
+        )
+
+    def _filter(self, X, y, rng):
+        """IPF on ``(X, y)``: the kept mask and the last iteration's models."""
+        keep = np.ones(y.shape[0], dtype=bool)
+        limit = self.stop_ratio * y.shape[0]
+        stable, models, n_iter = 0, [], 0
+        while n_iter < self.max_iter and stable < self.stop_iterations:
+            n_iter += 1
+            idx = np.flatnonzero(keep)
+            if idx.size < self.n_folds:
+                break
+            models = self._models(X[idx], y[idx], rng)
+            noisy = _wrong_votes(models, X[idx], y[idx]) * 2 > self.n_folds
+            keep[idx[noisy]] = False
+            stable = stable + 1 if noisy.sum() < limit else 0
+        self.n_iter_ = n_iter
+        return keep, models
+
+    def _resample(self, X, y, sample_weight):
+        rng = check_random_state(self.random_state)
+        n, d = X.shape
+        if n < self.n_folds:
+            raise ValueError(f"SMOTEIPF needs at least n_folds = {self.n_folds} samples; got {n}.")
+        X_float = X if X.dtype.kind == "f" else X.astype(np.float64)
+        k = self.k_neighbors
+        neighbours, parts, labels = {}, [], []
+        grow = {c: int(n) for c, n in self.sampling_strategy_.items() if n > 0}
+        for klass, n_new in grow.items():
+            X_min = X_float[y == klass]
+            check_class_size(klass, X_min.shape[0], k + 1, "SMOTEIPF", f"k_neighbors + 1 = {k} + 1")
+            nn = kneighbors(X_min, k=k, return_distance=False, n_jobs=self.n_jobs)
+            neighbours[klass] = (X_min, nn)
+            parts.append(self._smote(X_min, nn, int(n_new), rng))
+            labels.append(np.full(int(n_new), klass, dtype=y.dtype))
+        X_syn = np.concatenate(parts) if parts else np.empty((0, d))
+        y_syn = np.concatenate(labels) if labels else np.empty(0, dtype=y.dtype)
+        X_all = np.concatenate([X_float, X_syn])
+        y_all = np.concatenate([y, y_syn])
+        keep, models = self._filter(X_all, y_all, rng)
+        self.removed_indices_ = np.flatnonzero(~keep[:n])
+        kept_syn = keep[n:]
+        X_out, y_out = [], []
+        for klass, n_new in grow.items():
+            mine = y_syn == klass
+            accepted = [X_syn[mine & kept_syn]]
+            missing = int(n_new) - accepted[0].shape[0]
+            X_min, nn = neighbours[klass]
+            for _ in range(_MAX_REFILL_ROUNDS if models else 0):
+                if missing == 0:
+                    break
+                cand = self._smote(X_min, nn, missing, rng)
+                ok = _wrong_votes(models, cand, np.full(missing, klass, dtype=y.dtype))
+                cand = cand[ok * 2 <= self.n_folds]
+                accepted.append(cand)
+                missing -= cand.shape[0]
+            if missing:
+                warnings.warn(
+                    f"SMOTEIPF: the filter rejected too many synthetic rows of class "
+                    f"{label_repr(klass)}; {missing} of the {int(n_new)} requested rows are missing.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            X_out.append(np.concatenate(accepted))
+            y_out.append(np.full(X_out[-1].shape[0], klass, dtype=y.dtype))
+        X_new = np.concatenate(X_out).astype(X.dtype, copy=False) if X_out else X_syn
+        y_new = np.concatenate(y_out) if y_out else y_syn
+        rows = np.concatenate([np.flatnonzero(keep[:n]), n + np.arange(X_new.shape[0])])
+        return Resampled(rows=rows.astype(np.intp), X_new=X_new, y_new=y_new)

@@ -1,0 +1,152 @@
+"""ENN, RENN and AllKNN: exact agreement with imbalanced-learn, and the exact screen."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.under_sampling import AllKNN as ImbAllKNN
+from imblearn.under_sampling import EditedNearestNeighbours as ImbENN
+from imblearn.under_sampling import RepeatedEditedNearestNeighbours as ImbRENN
+from sklearn.datasets import make_classification
+from sklearn.neighbors import NearestNeighbors
+
+from imbtab.neighbors import count_other_class
+from imbtab.under_sampling import (
+    AllKNN,
+    EditedNearestNeighbours,
+    RepeatedEditedNearestNeighbours,
+)
+from imbtab.under_sampling._prototype_selection import _screen
+
+
+def _data(n_classes=2, n_samples=500, seed=0, weights=None):
+    if weights is None:
+        weights = [0.8, 0.2] if n_classes == 2 else [0.6, 0.25, 0.15]
+    return make_classification(
+        n_samples=n_samples,
+        n_features=5,
+        n_informative=3,
+        n_classes=n_classes,
+        weights=weights,
+        class_sep=0.6,
+        random_state=seed,
+    )
+
+
+def _same(ours, ref, X, y):
+    X_a, y_a = ours.fit_resample(X, y)
+    X_b, y_b = ref.fit_resample(X, y)
+    assert len(y_a) < len(y)  # something was removed: the comparison is not vacuous
+    np.testing.assert_array_equal(ours.sample_indices_, ref.sample_indices_)
+    np.testing.assert_array_equal(np.asarray(X_a), X_b)
+    np.testing.assert_array_equal(np.asarray(y_a), y_b)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+@pytest.mark.parametrize(("strategy", "k"), [("auto", 3), ("all", 1), ("not majority", 5)])
+def test_enn_matches_imblearn(n_classes, kind_sel, strategy, k):
+    X, y = _data(n_classes)
+    params = {"sampling_strategy": strategy, "n_neighbors": k, "kind_sel": kind_sel}
+    _same(EditedNearestNeighbours(**params), ImbENN(**params), X, y)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+@pytest.mark.parametrize("max_iter", [2, 100])
+def test_renn_matches_imblearn(n_classes, kind_sel, max_iter):
+    # y sorted by class: imbalanced-learn's sample_indices_ is then consistent (see Notes)
+    X, y = _data(n_classes, seed=1)
+    order = np.argsort(y, kind="stable")
+    X, y = X[order], y[order]
+    params = {"kind_sel": kind_sel, "max_iter": max_iter}
+    ours, ref = RepeatedEditedNearestNeighbours(**params), ImbRENN(**params)
+    _same(ours, ref, X, y)
+    assert ours.n_iter_ == ref.n_iter_
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+@pytest.mark.parametrize("allow_minority", [False, True])
+def test_allknn_matches_imblearn(n_classes, kind_sel, allow_minority):
+    X, y = _data(n_classes, seed=2)
+    params = {"kind_sel": kind_sel, "allow_minority": allow_minority, "n_neighbors": 4}
+    _same(AllKNN(**params), ImbAllKNN(**params), X, y)
+
+
+def test_pandas_and_weights():
+    X, y = _data(3)
+    frame = pd.DataFrame(X, columns=list("abcde"), index=[f"r{i}" for i in range(len(y))])
+    series = pd.Series(y, index=frame.index)
+    w = np.arange(len(y), dtype=float)
+    for ours, ref in [
+        (EditedNearestNeighbours(kind_sel="mode"), ImbENN(kind_sel="mode")),
+        (AllKNN(), ImbAllKNN()),
+    ]:
+        X_res, y_res, w_res = ours.fit_resample(
+            frame, series, sample_weight=w, return_sample_weight=True
+        )
+        ref.fit_resample(frame, series)
+        np.testing.assert_array_equal(ours.sample_indices_, ref.sample_indices_)
+        assert list(X_res.index) == [f"r{i}" for i in ours.sample_indices_]
+        np.testing.assert_array_equal(w_res, w[ours.sample_indices_])
+
+
+def test_neighbours_object_is_used_like_imblearn():
+    X, y = _data(2)
+    nn = NearestNeighbors(n_neighbors=5)
+    _same(EditedNearestNeighbours(n_neighbors=nn), ImbENN(n_neighbors=nn), X, y)
+    _same(AllKNN(n_neighbors=nn), ImbAllKNN(n_neighbors=nn), X, y)
+    _same(
+        RepeatedEditedNearestNeighbours(n_neighbors=nn, max_iter=3),
+        ImbRENN(n_neighbors=nn, max_iter=3),
+        *(lambda o: (X[o], y[o]))(np.argsort(y, kind="stable")),
+    )
+
+
+def test_renn_sample_indices_match_output_when_nothing_is_removed():
+    # well separated classes: the first pass removes nothing (imbalanced-learn then
+    # applies the class-grouping permutation twice to sample_indices_; imbtab does not)
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (40, 3)), rng.normal(20, 1, (20, 3))])
+    y = np.array([0, 1] * 20 + [0] * 20)
+    y[40:] = 1
+    y[:40] = 0
+    perm = rng.permutation(60)
+    X, y = X[perm], y[perm]
+    ours = RepeatedEditedNearestNeighbours()
+    X_res, y_res = ours.fit_resample(X, y)
+    X_ref, y_ref = ImbRENN().fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    np.testing.assert_array_equal(X[ours.sample_indices_], X_res)
+
+
+@pytest.mark.parametrize("k", [1, 3, 7])
+def test_screen_is_exact(k):
+    # large majority: the screen runs; what it settles must have a pure neighbourhood
+    X, y = _data(2, n_samples=6000, seed=4, weights=[0.97, 0.03])
+    rows = np.flatnonzero(y == 0)
+    assert rows.size >= _screen._MIN_ROWS
+    left = _screen.screen_rows(X, y, rows, k)
+    assert left.size < rows.size / 2  # it does prune
+    truth = count_other_class(X, y, k, rows=rows) > 0
+    assert not truth[np.setdiff1d(np.arange(rows.size), left)].any()
+
+
+def test_enn_with_screen_equals_imblearn_and_unscreened(monkeypatch):
+    X, y = _data(3, n_samples=6000, seed=5, weights=[0.9, 0.07, 0.03])
+    for kind_sel in ["all", "mode"]:
+        ours = EditedNearestNeighbours(kind_sel=kind_sel)
+        _same(ours, ImbENN(kind_sel=kind_sel), X, y)
+        screened = ours.sample_indices_
+        monkeypatch.setattr(_screen, "_MIN_ROWS", 10**9)
+        ours.fit_resample(X, y)
+        monkeypatch.undo()
+        np.testing.assert_array_equal(screened, ours.sample_indices_)
+
+
+@pytest.mark.parametrize("cls", [EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN])
+def test_too_many_neighbours(cls):
+    X, y = _data(2, n_samples=30)
+    with pytest.raises(ValueError, match="sample.*neighbo|neighbo.*sample"):
+        cls(n_neighbors=30).fit_resample(X, y)

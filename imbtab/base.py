@@ -42,6 +42,7 @@ from sklearn_compat.utils.validation import validate_data
 
 __all__ = [
     "Resampled",
+    "SamplerMixin",
     "BaseOverSampler",
     "BaseUnderSampler",
     "BaseCleaningSampler",

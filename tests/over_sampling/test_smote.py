@@ -54,8 +54,6 @@ def _assert_same(a, b):
 @pytest.mark.parametrize("data", ["binary", "multiclass"])
 @pytest.mark.parametrize("seed", [0, "rs"], ids=["int", "RandomState"])
 def test_same_output_as_imblearn(name, kw, data, seed):
-    if name == "KMeansSMOTE" and (data == "binary") == (seed == "rs"):
-        pytest.skip("k-means is slow on a loaded machine: two of the four combinations")
     X, y = _binary() if data == "binary" else _multiclass()
     rs = np.random.RandomState(7) if seed == "rs" else seed
     expected = _run(ref, name, kw, X, y, rs)

@@ -15,7 +15,13 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 from sklearn_compat.base import _fit_context
 
-from ._common import check_targets, check_weights, estimator_has, route_fit_params
+from ._common import (
+    check_targets,
+    check_weights,
+    copy_feature_attributes,
+    estimator_has,
+    route_fit_params,
+)
 
 _MECHANISMS = ("scale_pos_weight", "class_weight", "sample_weight")
 
@@ -268,10 +274,7 @@ class ClassWeightTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         routed = route_fit_params(self, est, None if extra else sample_weight, fit_params)
         self.estimator_ = est.fit(X, y, **{**routed.estimator, **extra})
         self.classes_ = np.asarray(self.estimator_.classes_)
-        if hasattr(self.estimator_, "n_features_in_"):
-            self.n_features_in_ = self.estimator_.n_features_in_
-        if hasattr(self.estimator_, "feature_names_in_"):
-            self.feature_names_in_ = self.estimator_.feature_names_in_
+        copy_feature_attributes(self, self.estimator_)
         return self
 
     def predict(self, X):

@@ -23,6 +23,13 @@ def estimator_has(attr: str):
     return check
 
 
+def copy_feature_attributes(owner, estimator) -> None:
+    """Expose the fitted ``estimator``'s ``n_features_in_`` / ``feature_names_in_`` on ``owner``."""
+    for name in ("n_features_in_", "feature_names_in_"):
+        if hasattr(estimator, name):
+            setattr(owner, name, getattr(estimator, name))
+
+
 def check_targets(y, owner: str):
     """Return ``(y as 1-D array, sorted classes)``; a column vector is raveled with a warning.
 

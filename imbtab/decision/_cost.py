@@ -13,7 +13,13 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
-from ._common import bayes_decision, check_cost_matrix, check_targets, route_fit_params
+from ._common import (
+    bayes_decision,
+    check_cost_matrix,
+    check_targets,
+    copy_feature_attributes,
+    route_fit_params,
+)
 
 
 class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -117,10 +123,7 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
             )
             self.estimator_ = cal.fit(X, y, **routed.estimator)
         self.classes_ = np.asarray(self.estimator_.classes_)
-        if hasattr(self.estimator_, "n_features_in_"):
-            self.n_features_in_ = self.estimator_.n_features_in_
-        if hasattr(self.estimator_, "feature_names_in_"):
-            self.feature_names_in_ = self.estimator_.feature_names_in_
+        copy_feature_attributes(self, self.estimator_)
         return self
 
     def predict_proba(self, X):

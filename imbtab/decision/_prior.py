@@ -10,7 +10,12 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
-from ._common import check_targets, check_weights, route_fit_params
+from ._common import (
+    check_targets,
+    check_weights,
+    copy_feature_attributes,
+    route_fit_params,
+)
 
 
 def _final_estimator(estimator):
@@ -228,10 +233,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
                 self.training_prior, n_classes, "training_prior"
             )
         self._ratio = self.prior_ / self.training_prior_
-        if hasattr(est, "n_features_in_"):
-            self.n_features_in_ = est.n_features_in_
-        if hasattr(est, "feature_names_in_"):
-            self.feature_names_in_ = est.feature_names_in_
+        copy_feature_attributes(self, est)
         return self
 
     def predict_proba(self, X):

@@ -27,6 +27,7 @@ from ._common import (
     check_cost_matrix,
     check_targets,
     check_weights,
+    copy_feature_attributes,
     estimator_has,
     route_fit_params,
     take_rows,
@@ -406,7 +407,7 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator)
             self.classes_ = np.asarray(self.estimator_.classes_)
             self._set_fixed_rule(prior, cost)
-            self._set_n_features()
+            copy_feature_attributes(self, self.estimator_)
             return self
 
         if prefit:
@@ -447,7 +448,7 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             else:
                 self.estimator_ = fold_models[0]
         self._tune(oof_scores, oof_y, oof_w, fold_id, objective, prior, counts, cost, proba)
-        self._set_n_features()
+        copy_feature_attributes(self, self.estimator_)
         return self
 
     def _reset_rule(self):
@@ -465,12 +466,6 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ):
             setattr(self, name, None)
         self.shrinkage_weight_ = 1.0
-
-    def _set_n_features(self):
-        if hasattr(self.estimator_, "n_features_in_"):
-            self.n_features_in_ = self.estimator_.n_features_in_
-        if hasattr(self.estimator_, "feature_names_in_"):
-            self.feature_names_in_ = self.estimator_.feature_names_in_
 
     def _set_fixed_rule(self, prior, cost):
         if self._binary:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import clone
 from sklearn.metrics import check_scoring, f1_score, make_scorer
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_validate
-from sklearn.utils import check_random_state, get_tags, indexable
+from sklearn.utils import check_random_state, indexable
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 from sklearn_compat.base import _fit_context
 
@@ -19,9 +17,9 @@ from ._common import (
     check_targets,
     check_weights,
     copy_feature_attributes,
-    estimator_has,
     route_fit_params,
 )
+from ._wrapper import InnerClassifierWrapper, ScoreDelegationMixin
 
 _MECHANISMS = ("scale_pos_weight", "class_weight", "sample_weight")
 
@@ -55,7 +53,7 @@ def _final_fit_accepts_sample_weight(estimator) -> str | None:
     return "sample_weight" if has_fit_parameter(estimator, "sample_weight") else None
 
 
-class ClassWeightTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class ClassWeightTuner(ScoreDelegationMixin, InnerClassifierWrapper):
     """Cross-validated search of the class weights of a classifier.
 
     Binary: the minority class gets weight ``w = 1 + f (IR - 1)`` (majority 1), with IR the
@@ -116,6 +114,9 @@ class ClassWeightTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     >>> sorted(tuner.class_weight_) == [0, 1]
     True
     """
+
+    # sample_weight also weights the objective / priors computed here
+    _consumes_fit_metadata = True
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"])],
@@ -292,61 +293,3 @@ class ClassWeightTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict(X)
-
-    @available_if(estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Probabilities of the refitted estimator (shifted by the weights).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
-
-    @available_if(estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of the refitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        scores : ndarray
-            Decision scores.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.decision_function(X)
-
-    def get_metadata_routing(self):
-        """Get metadata routing of this object.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            Routes fit metadata to the estimator.
-        """
-        return (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-        )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        return tags

@@ -5,11 +5,10 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.utils import get_tags, indexable
+from sklearn.utils import indexable
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
@@ -20,9 +19,10 @@ from ._common import (
     copy_feature_attributes,
     route_fit_params,
 )
+from ._wrapper import InnerClassifierWrapper
 
 
-class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class CostSensitiveClassifier(InnerClassifierWrapper):
     """Bayes-optimal decisions for a cost matrix, from (optionally calibrated) probabilities.
 
     ``predict`` returns ``argmin_j sum_i p_i(x) C[i, j]``, the class with the least expected
@@ -173,24 +173,8 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         check_is_fitted(self, "estimator_")
         return self.classes_[bayes_decision(self.predict_proba(X), self.cost_matrix_)]
 
-    def get_metadata_routing(self):
-        """Get metadata routing of this object.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            Routes fit metadata to the estimator.
-        """
-        return MetadataRouter(owner=self).add(
-            estimator=self.estimator,
-            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-        )
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
         # a 2x2 cost matrix defines a binary problem
         tags.classifier_tags.multi_class = np.shape(self.cost_matrix)[0] != 2
         return tags

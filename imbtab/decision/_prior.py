@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.utils import get_tags, indexable
+from sklearn.base import clone
+from sklearn.utils import indexable
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
@@ -16,6 +15,7 @@ from ._common import (
     copy_feature_attributes,
     route_fit_params,
 )
+from ._wrapper import InnerClassifierWrapper
 
 
 def _final_estimator(estimator):
@@ -63,7 +63,7 @@ def _class_weight_factors(final, classes: np.ndarray, counts: np.ndarray) -> np.
     return factors
 
 
-class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class PriorCorrectedClassifier(InnerClassifierWrapper):
     """Correct predicted probabilities for the class-prior shift of resampling or weights.
 
     A model trained on resampled or class-weighted data estimates posteriors under the
@@ -135,6 +135,9 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
     >>> bool(clf.predict_proba(X)[:, 1].mean() < pipe.fit(X, y).predict_proba(X)[:, 1].mean())
     True
     """
+
+    # sample_weight also weights the objective / priors computed here
+    _consumes_fit_metadata = True
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict_proba"])],
@@ -284,27 +287,3 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         """
         check_is_fitted(self, "estimator_")
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-    def get_metadata_routing(self):
-        """Get metadata routing of this object.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            Routes fit metadata to the estimator.
-        """
-        return (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-        )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        return tags

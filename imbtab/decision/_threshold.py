@@ -7,17 +7,16 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import clone
 from sklearn.model_selection import (
     StratifiedKFold,
     StratifiedShuffleSplit,
     check_cv,
     cross_validate,
 )
-from sklearn.utils import check_random_state, get_tags, indexable
+from sklearn.utils import check_random_state, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
-from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
-from sklearn.utils.metaestimators import available_if
+from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
@@ -28,7 +27,6 @@ from ._common import (
     check_targets,
     check_weights,
     copy_feature_attributes,
-    estimator_has,
     route_fit_params,
     take_rows,
 )
@@ -42,6 +40,7 @@ from ._scan import (
     evaluate_multiclass,
     resolve_generic_metric,
 )
+from ._wrapper import InnerClassifierWrapper, ScoreDelegationMixin
 
 _EPS = 1e-12
 
@@ -60,7 +59,7 @@ def _expit(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class ThresholdTuner(ScoreDelegationMixin, InnerClassifierWrapper):
     """Tune the decision rule of a classifier: a threshold (binary) or class offsets.
 
     The estimator is trained as usual; only the decision applied to its scores changes.
@@ -194,6 +193,9 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     >>> tuner.predict(X[:3]).shape
     (3,)
     """
+
+    # sample_weight also weights the objective / priors computed here
+    _consumes_fit_metadata = True
 
     _parameter_constraints: dict = {
         "estimator": [
@@ -630,57 +632,6 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         s = self._scores(self.estimator_, X)
         return self.classes_[np.argmax(s + self.offsets_, axis=1)]
 
-    @available_if(estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of the underlying estimator (unchanged by the tuning).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
-
-    @available_if(estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities of the underlying estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of the underlying estimator (unchanged by the tuning).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Decision scores.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.decision_function(X)
-
     def get_metadata_routing(self):
         """Get metadata routing of this object.
 
@@ -690,14 +641,7 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             ``sample_weight`` is consumed by the tuner itself (objective weights) and
             routed to ``estimator.fit`` if requested; ``groups`` to the splitter.
         """
-        router = (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-        )
+        router = self._router()
         if not (isinstance(self.cv, str) or isinstance(self.cv, Real) or self.cv is None):
             router.add(
                 splitter=check_cv(self.cv),
@@ -707,9 +651,6 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.classifier_tags.multi_class = True
         return tags
 

@@ -299,7 +299,8 @@ def build_estimator(spec: MethodSpec, seed: int, context: dict | None = None) ->
         last = key.rsplit("__", 1)[-1]
         if last == "random_state":
             overrides[key] = seed
-        elif last == "n_jobs" and value not in (None, 1):
+        elif last == "n_jobs" and value != 1:
+            # None is 1 for scikit-learn but "all cores" for LightGBM
             overrides[key] = 1
     if overrides:
         est.set_params(**overrides)

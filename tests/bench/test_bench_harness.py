@@ -106,7 +106,10 @@ def test_build_estimator_sets_seed_and_single_thread():
     assert params["class_weight"] == "balanced"
     assert est is not build_estimator(spec, 42)  # fresh object each time
     for name in available_methods():
-        build_estimator(METHODS[name], 0, {"categorical_indices": [0]})
+        est = build_estimator(METHODS[name], 0, {"categorical_indices": [0]})
+        # every n_jobs is 1, also those left at None (LightGBM's None means all cores)
+        threads = {k: v for k, v in est.get_params(deep=True).items() if k.endswith("n_jobs")}
+        assert set(threads.values()) <= {1}, (name, threads)
 
 
 def test_config_methods(tmp_path):

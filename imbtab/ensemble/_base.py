@@ -106,6 +106,20 @@ def chunked_predict(estimator, X, n_jobs=None) -> np.ndarray:
     return np.asarray(np.concatenate(parts), dtype=np.intp)
 
 
+def encode_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(y, return_inverse=True)``, in O(n) for integer labels of small range."""
+    if y.ndim == 1 and y.size and y.dtype.kind in "iub":
+        lo, hi = int(y.min()), int(y.max())
+        if hi - lo <= max(1 << 16, y.size) and -(1 << 62) < lo and hi < (1 << 62):
+            shifted = y.astype(np.intp) - lo
+            present = np.flatnonzero(np.bincount(shifted, minlength=hi - lo + 1))
+            lookup = np.zeros(hi - lo + 1, dtype=np.intp)
+            lookup[present] = np.arange(present.shape[0])
+            classes = (present + lo).astype(y.dtype)
+            return classes, lookup[shifted]
+    return np.unique(y, return_inverse=True)
+
+
 def normalized_weights(weights: np.ndarray | None) -> np.ndarray | None:
     """Rescale weights to mean one (LightGBM's hessian thresholds dislike tiny weights)."""
     if weights is None:
@@ -248,7 +262,7 @@ class BaseImbalanceEnsemble(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 samples; got 1 sample (n_samples=1)."
             )
-        classes, y_enc = np.unique(y, return_inverse=True)
+        classes, y_enc = encode_labels(y)
         if classes.shape[0] < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in y; "

@@ -16,6 +16,7 @@ from imbtab.ensemble._base import (
     COMMON_PARAMS_DOC,
     FIT_PARAMS_DOC,
     BaseImbalanceEnsemble,
+    balance_class_weights,
     chunked_predict,
     fit_member,
     normalized_weights,
@@ -24,6 +25,18 @@ from imbtab.ensemble._base import (
 from imbtab.ensemble._resample import class_rows, draw_rows, smote_grow
 
 _STRATEGY = [Interval(numbers.Real, 0, 1, closed="right"), StrOptions({"auto"}), dict, callable]
+
+BOOST_WEIGHTS_DOC = """boost_weights : {"uniform", "balanced"}, default="uniform"
+        Initial boosting distribution. ``"uniform"`` is the published algorithm: every row
+        starts at ``1/n`` (times ``sample_weight``), so the weighted error is dominated by the
+        larger classes. ``"balanced"`` starts every class at the same total weight, and each
+        member's (re)sampled rows are rescaled per class to the distribution's class totals:
+        the first member is the same as with ``"uniform"`` (its sample is balanced either
+        way), but the error that weighs the members - and decides whether one is better than
+        chance - becomes the balanced error. Use it when the imbalance is so high that a
+        member trained on a balanced sample misclassifies more than half of the
+        (uniformly weighted) larger-class rows, which stops ``"uniform"`` in its first
+        round."""
 
 BOOST_NOTES = """The boosting loop is our own discrete AdaBoost-SAMME (Zhu et al. 2009): in round
     ``m`` the member is fitted on a resampled set with the current boosting weights, its
@@ -40,8 +53,16 @@ BOOST_NOTES = """The boosting loop is our own discrete AdaBoost-SAMME (Zhu et al
     ``benchmarks/ensembles_quality.py --sweep`` depth 3 beat stumps on average precision on 3
     of 4 data sets; unpruned trees scored higher still there, so tune ``max_depth`` for your
     data. At very high imbalance the first member (fitted on a balanced sample, scored on all
-    rows with uniform weights) can be worse than chance, which raises a clear error; a
-    shallower tree or a float ``sampling_strategy`` (keep more majority rows) helps."""
+    rows with uniform weights) can be worse than chance, which raises a clear error;
+    ``boost_weights="balanced"`` (errors weighed per class), a shallower tree or a float
+    ``sampling_strategy`` (keep more majority rows) helps."""
+
+
+def _with_class_totals(y_fit, w_fit, totals):
+    """``w_fit`` rescaled so that class ``c`` sums to ``totals[c]`` (classes present)."""
+    have = np.bincount(y_fit, weights=w_fit, minlength=totals.shape[0])
+    scale = np.divide(totals, have, out=np.zeros_like(totals), where=have > 0)
+    return w_fit * scale[y_fit]
 
 
 class _BaseSAMME(BaseImbalanceEnsemble):
@@ -133,6 +154,9 @@ class _BaseSAMME(BaseImbalanceEnsemble):
                 if sample_weight is None
                 else sample_weight / sample_weight.sum()
             )
+            if self.boost_weights == "balanced":
+                w = balance_class_weights(y_enc, w, K)
+                w /= w.sum()
         self._stopped = False
         counts = np.bincount(y_enc, minlength=K)
         targets = resolve_target_counts(self.sampling_strategy, counts, self.classes_, self._kind)
@@ -144,6 +168,8 @@ class _BaseSAMME(BaseImbalanceEnsemble):
             i = n_existing + j
             rng = np.random.RandomState(seed)
             X_fit, y_fit, w_fit = self._round_data(X, y_enc, w, rows_by_class, targets, rng)
+            if self.boost_weights == "balanced":
+                w_fit = _with_class_totals(y_fit, w_fit, np.bincount(y_enc, weights=w, minlength=K))
             est, fit_time = fit_member(
                 self.estimator_, X_fit, y_fit, normalized_weights(w_fit), seed
             )
@@ -152,9 +178,15 @@ class _BaseSAMME(BaseImbalanceEnsemble):
             err = float(np.average(incorrect, weights=w))
             if err >= 1.0 - 1.0 / K:
                 if not weights:
+                    hint = (
+                        ' (boost_weights="balanced" weighs the error per class)'
+                        if self.boost_weights == "uniform"
+                        else ""
+                    )
                     raise ValueError(
                         f"The base estimator's weighted error {err:.3f} is no better than chance "
-                        f"(1 - 1/{K}) in the first round; {type(self).__name__} cannot be fitted."
+                        f"(1 - 1/{K}) in the first round; {type(self).__name__} cannot be "
+                        f"fitted{hint}."
                     )
                 self._stopped = True
                 break
@@ -208,6 +240,7 @@ class RUSBoostClassifier(_BaseSAMME):
         Rows kept per class in each round, as in :class:`UnderBaggingClassifier`.
     replacement : bool, default=False
         Under-sample with replacement.
+    {BOOST_WEIGHTS_DOC}
     {COMMON_PARAMS_DOC}
 
     Attributes
@@ -244,6 +277,7 @@ class RUSBoostClassifier(_BaseSAMME):
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "sampling_strategy": _STRATEGY,
         "replacement": ["boolean"],
+        "boost_weights": [StrOptions({"uniform", "balanced"})],
     }
 
     def __init__(
@@ -254,6 +288,7 @@ class RUSBoostClassifier(_BaseSAMME):
         learning_rate=1.0,
         sampling_strategy="auto",
         replacement=False,
+        boost_weights="uniform",
         n_jobs=None,
         random_state=None,
         warm_start=False,
@@ -264,6 +299,7 @@ class RUSBoostClassifier(_BaseSAMME):
         self.learning_rate = learning_rate
         self.sampling_strategy = sampling_strategy
         self.replacement = replacement
+        self.boost_weights = boost_weights
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.warm_start = warm_start
@@ -294,6 +330,7 @@ class SMOTEBoostClassifier(_BaseSAMME):
         Rows per class in each round, as in :class:`OverBaggingClassifier`.
     k_neighbors : int, default=5
         Neighbours of SMOTE (reduced automatically for classes with fewer rows).
+    {BOOST_WEIGHTS_DOC}
     {COMMON_PARAMS_DOC}
 
     Attributes
@@ -329,6 +366,7 @@ class SMOTEBoostClassifier(_BaseSAMME):
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "sampling_strategy": _STRATEGY,
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "boost_weights": [StrOptions({"uniform", "balanced"})],
     }
 
     def __init__(
@@ -339,6 +377,7 @@ class SMOTEBoostClassifier(_BaseSAMME):
         learning_rate=1.0,
         sampling_strategy="auto",
         k_neighbors=5,
+        boost_weights="uniform",
         n_jobs=None,
         random_state=None,
         warm_start=False,
@@ -349,6 +388,7 @@ class SMOTEBoostClassifier(_BaseSAMME):
         self.learning_rate = learning_rate
         self.sampling_strategy = sampling_strategy
         self.k_neighbors = k_neighbors
+        self.boost_weights = boost_weights
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.warm_start = warm_start

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from imbtab.over_sampling import SMOTE
-
 
 def class_rows(y_enc: np.ndarray, n_classes: int) -> list[np.ndarray]:
-    """Positions of each encoded class."""
+    """Positions of each encoded class (ascending)."""
+    if n_classes <= 8:
+        return [np.flatnonzero(y_enc == c) for c in range(n_classes)]
     order = np.argsort(y_enc, kind="stable")
     counts = np.bincount(y_enc, minlength=n_classes)
     return np.split(order, np.cumsum(counts)[:-1])
@@ -67,6 +67,9 @@ def smote_grow(X, y, targets: np.ndarray, k_neighbors: int, seed: int):
     X_out, y_out = np.concatenate(X_parts), np.concatenate(y_parts)
     if not smote_classes:
         return X_out, y_out
+    # imported here: the over-sampling package loads numba, which only SMOTE-based ensembles need
+    from imbtab.over_sampling import SMOTE
+
     k = min(k_neighbors, min(n for _, n in smote_classes.values()) - 1)
     strategy = {c: t for c, (t, _) in smote_classes.items()}
     X_res, y_res = SMOTE(sampling_strategy=strategy, k_neighbors=k, random_state=seed).fit_resample(

@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 from joblib import Parallel, delayed
+from sklearn import config_context
 from sklearn.metrics import average_precision_score
 from sklearn.preprocessing import label_binarize
 from sklearn.utils import check_random_state
@@ -35,14 +36,23 @@ _EPS = 1e-15
 # --------------------------------------------------------------------------------------------
 # hardness and self-paced selection
 # --------------------------------------------------------------------------------------------
-def hardness_values(kind, y_enc: np.ndarray, own_proba: np.ndarray, full_proba=None):
-    """Hardness of rows whose true class has ensemble probability ``own_proba``."""
+def hardness_values(
+    kind, y_enc: np.ndarray, own_proba: np.ndarray, full_proba=None, *, inplace=False
+):
+    """Hardness of rows whose true class has ensemble probability ``own_proba``.
+
+    With ``inplace`` the built-in kinds overwrite ``own_proba`` (no temporaries).
+    """
+    out = own_proba if inplace else None
     if kind == "absolute":
-        return 1.0 - own_proba
+        return np.subtract(1.0, own_proba, out=out)
     if kind == "squared":
-        return (1.0 - own_proba) ** 2
+        h = np.subtract(1.0, own_proba, out=out)
+        return np.square(h, out=h)
     if kind == "cross_entropy":
-        return -np.log(np.clip(own_proba, _EPS, None))
+        h = np.clip(own_proba, _EPS, None, out=out)
+        np.log(h, out=h)
+        return np.negative(h, out=h)
     values = np.asarray(kind(y_enc, full_proba), dtype=np.float64).reshape(-1)
     if values.shape[0] != y_enc.shape[0] or not np.all(np.isfinite(values)):
         raise ValueError(
@@ -132,11 +142,16 @@ def self_paced_select(hardness, target, alpha, k_bins, rng, *, soft, replacement
 
 
 def _own_proba_rows(estimator, X, rows, y_rows, n_classes, full, n_jobs):
-    """One member's probability of the true class (or all classes) for ``X[rows]``, chunked."""
+    """One member's probability of the true class (or all classes) for ``X[rows]``, chunked.
+
+    ``X`` was validated by ``fit``, so the member skips its own finiteness check
+    (``assume_finite``); chunks keep the gathered copies of ``X`` small.
+    """
     bounds = list(range(0, rows.shape[0], _PREDICT_CHUNK)) + [rows.shape[0]]
 
     def _chunk(a, b):
-        p = member_proba(estimator, X[rows[a:b]], n_classes)
+        with config_context(assume_finite=True):
+            p = member_proba(estimator, X[rows[a:b]], n_classes)
         return p if full else p[np.arange(b - a), y_rows[a:b]]
 
     pairs = list(zip(bounds[:-1], bounds[1:], strict=True))
@@ -373,13 +388,12 @@ class SelfPacedEnsembleClassifier(BaseImbalanceEnsemble):
         K = self.n_classes_
         split_seed = self._split_seed()  # drawn before the member seeds
         seeds = self._member_seeds(n_existing)
-        train = np.arange(y_enc.shape[0])
-        val = None
+        train, val, y_tr = None, None, y_enc  # no copies of the row positions without a split
         if self.early_stopping:
             train, val = _stratified_split(
                 y_enc, self.validation_fraction, np.random.RandomState(split_seed)
             )
-        y_tr = y_enc[train]
+            y_tr = y_enc[train]
         counts = np.bincount(y_tr, minlength=K)
         if np.any(counts == 0):
             raise ValueError(
@@ -387,7 +401,9 @@ class SelfPacedEnsembleClassifier(BaseImbalanceEnsemble):
             )
         targets = resolve_target_counts(self.sampling_strategy, counts, self.classes_, "under")
         self.target_counts_ = dict(zip(self.classes_, targets.tolist(), strict=True))
-        by_class = [train[r] for r in class_rows(y_tr, K)]
+        by_class = class_rows(y_tr, K)
+        if train is not None:
+            by_class = [train[r] for r in by_class]
         cut = [c for c in range(K) if targets[c] < counts[c]]
         kept = (
             np.concatenate([by_class[c] for c in range(K) if c not in cut])
@@ -401,7 +417,11 @@ class SelfPacedEnsembleClassifier(BaseImbalanceEnsemble):
                 if size < counts[c]:
                     by_class[c] = np.sort(pool_rng.choice(by_class[c], size=size, replace=False))
                     counts[c] = size
-        cut_rows = np.concatenate([by_class[c] for c in cut]) if cut else np.zeros(0, np.intp)
+        cut_rows = (
+            by_class[cut[0]]
+            if len(cut) == 1
+            else (np.concatenate([by_class[c] for c in cut]) if cut else np.zeros(0, np.intp))
+        )
         cut_y = y_enc[cut_rows]
         full = callable(self.hardness)
         running = np.zeros((cut_rows.shape[0], K) if full else cut_rows.shape[0])
@@ -441,7 +461,10 @@ class SelfPacedEnsembleClassifier(BaseImbalanceEnsemble):
                 else:
                     mean = running[lo:hi] / i
                     own = mean[:, c] if full else mean
-                    hard = hardness_values(self.hardness, cut_y[lo:hi], own, mean if full else None)
+                    hard = hardness_values(
+                        self.hardness, cut_y[lo:hi], own, mean if full else None, inplace=not full
+                    )
+                    del mean, own
                 local = self_paced_select(
                     hard,
                     int(targets[c]),

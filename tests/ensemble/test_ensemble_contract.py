@@ -32,9 +32,14 @@ ENSEMBLES = [
     SMOTEBaggingClassifier(TREE, n_estimators=4),
     RUSBoostClassifier(n_estimators=4),
     SMOTEBoostClassifier(n_estimators=4),
+    RUSBoostClassifier(n_estimators=4, boost_weights="balanced"),
+    SMOTEBoostClassifier(n_estimators=4, boost_weights="balanced"),
     BalancedRandomForestClassifier(n_estimators=6, max_depth=4),
 ]
-IDS = [type(e).__name__ for e in ENSEMBLES]
+IDS = [
+    type(e).__name__ + ("-balanced" if getattr(e, "boost_weights", "") == "balanced" else "")
+    for e in ENSEMBLES
+]
 # members fitted independently, hence trained in parallel with n_jobs
 PARALLEL = (
     UnderBaggingClassifier,
@@ -114,9 +119,12 @@ def test_sample_weight_changes_the_model(est, binary):
     within = np.where(X[:, 0] > 0, 10.0, 1.0)
     b = clone(est).set_params(random_state=0).fit(X, y, sample_weight=within)
     assert not np.allclose(a.predict_proba(X), b.predict_proba(X))
-    if not isinstance(est, SelfPacedEnsembleClassifier):
-        # heavier positives -> more positive probability (SPE's class_weight="balanced"
-        # re-balances class totals, so a per-class factor cancels out there by design)
+    if not isinstance(est, SelfPacedEnsembleClassifier) and (
+        getattr(est, "boost_weights", "uniform") == "uniform"
+    ):
+        # heavier positives -> more positive probability (SPE's class_weight="balanced" and
+        # boost_weights="balanced" re-balance class totals, so a per-class factor cancels out
+        # there by design)
         c = clone(est).set_params(random_state=0)
         c.fit(X, y, sample_weight=np.where(y == 1, 20.0, 1.0))
         assert c.predict_proba(X)[:, 1].mean() > a.predict_proba(X)[:, 1].mean()

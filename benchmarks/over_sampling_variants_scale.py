@@ -69,7 +69,7 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores)")
     print(
         f"{'variant':30s} {'median s':>9s} {'runs s':>24s} {'cpu s':>7s} "
-        f"{'peak GiB':>9s} {'rows out':>9s}"
+        f"{'peak GiB':>9s} {'rows out':>9s} {'load':>5s}"
     )
     for name in names:
         times, cpus, peaks, n_out = [], [], [], None
@@ -90,7 +90,7 @@ def main() -> None:
             runs = ",".join(f"{t:.1f}" for t in times)
             print(
                 f"{name:30s} {np.median(times):9.1f} {runs:>24s} {np.median(cpus):7.1f} "
-                f"{max(peaks):9.2f} {n_out:9d}",
+                f"{max(peaks):9.2f} {n_out:9d} {os.getloadavg()[0]:5.1f}",
                 flush=True,
             )
 

@@ -6,7 +6,9 @@ handling and parameter constraints, and add, once for all samplers:
 
 * **Row bookkeeping.** A sampler only says which original rows it keeps (in output
   order) and which synthetic rows it creates; the base builds the outputs. Selection
-  samplers expose the kept positions as ``sample_indices_``.
+  samplers expose the kept positions as ``sample_indices_``. A sampler that keeps every
+  row and appends synthetic ones can write them straight into the output with
+  :class:`NewRows` (no extra copy of ``X``).
 * **pandas in, pandas out.** A DataFrame ``X`` gives a DataFrame with the same columns and
   dtypes; a Series ``y`` gives a Series with the same name and dtype. Selected rows keep
   their original index label. Synthetic rows get fresh labels that never collide with the
@@ -20,10 +22,15 @@ handling and parameter constraints, and add, once for all samplers:
   ``(X_res, y_res, w_res)``; with ``sample_weight=None`` the returned weights are ones.
 * **Input validation** with errors that name the problem (missing values, non-numeric
   columns, sparse input, a single class, mismatched lengths, bad weights).
+* **pandas sparse columns.** A DataFrame with ``SparseDtype`` columns is densified before
+  sampling by the samplers that do not support sparse input (they see dense values);
+  the output DataFrame keeps the input's column dtypes, so those columns are
+  ``SparseDtype`` again. A scipy sparse matrix ``X`` is still refused by those samplers.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +48,7 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 __all__ = [
+    "NewRows",
     "Resampled",
     "SamplerMixin",
     "BaseOverSampler",
@@ -62,12 +70,17 @@ class Resampled:
         Synthetic rows and their labels (``None`` for a pure selection).
     weight_new : ndarray or None
         Weights of the synthetic rows; ``None`` means the class-mean rule.
+    X_all, y_all : ndarray or None
+        ``[X; X_new]`` and ``[y; y_new]`` already stacked (set by :class:`NewRows`);
+        ``rows`` is then ``arange(len(y_all))`` and the base returns them as they are.
     """
 
     rows: np.ndarray
     X_new: Any = None
     y_new: np.ndarray | None = None
     weight_new: np.ndarray | None = None
+    X_all: np.ndarray | None = None
+    y_all: np.ndarray | None = None
 
     @classmethod
     def select(cls, indices: np.ndarray) -> Resampled:
@@ -85,6 +98,67 @@ class Resampled:
     @property
     def n_new(self) -> int:
         return 0 if self.X_new is None else self.X_new.shape[0]
+
+    @property
+    def in_order(self) -> bool:
+        """Whether ``rows`` is known to be ``arange`` (every row, then the synthetic ones)."""
+        return self.y_all is not None
+
+
+# whether the base returns plain arrays for the current fit_resample call (then NewRows
+# writes synthetic rows into the output array; for DataFrame output it would be a
+# wasted copy of X)
+_STACK_X: ContextVar[bool] = ContextVar("imbtab_stack_x", default=True)
+
+
+class NewRows:
+    """Writable arrays for the synthetic rows of a sampler that keeps every original row.
+
+    When the base returns plain arrays, ``X_new`` and ``y_new`` are views of the output
+    arrays ``[X; X_new]`` and ``[y; y_new]`` (allocated once, ``X`` copied in), so the
+    sampler writes its synthetic rows straight into the output; otherwise (DataFrame
+    output) they are fresh arrays.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The validated data.
+    y : ndarray of shape (n_samples,)
+        The validated labels.
+    n_new : int
+        Number of synthetic rows (an upper bound is fine: see :meth:`result`).
+    dtype : dtype, default=None
+        dtype of the synthetic rows; ``X.dtype`` when None. The output has numpy's
+        promoted dtype of ``X`` and the synthetic rows (as a concatenation would).
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, n_new: int, dtype=None):
+        n, d = X.shape
+        dtype = X.dtype if dtype is None else np.dtype(dtype)
+        self.n_samples = n
+        self.y_all = np.empty(n + n_new, dtype=y.dtype)
+        self.y_all[:n] = y
+        self.y_new = self.y_all[n:]
+        if _STACK_X.get() and isinstance(X, np.ndarray):
+            self.X_all = np.empty((n + n_new, d), dtype=np.result_type(X.dtype, dtype))
+            self.X_all[:n] = X
+            self.X_new = self.X_all[n:]
+        else:
+            self.X_all = None
+            self.X_new = np.empty((n_new, d), dtype=dtype)
+
+    def result(self, n_written: int | None = None, weight_new=None) -> Resampled:
+        """The :class:`Resampled` of the first ``n_written`` synthetic rows (default all)."""
+        n_new = self.X_new.shape[0] if n_written is None else int(n_written)
+        end = self.n_samples + n_new
+        return Resampled(
+            rows=np.arange(end, dtype=np.intp),
+            X_new=self.X_new[:n_new],
+            y_new=self.y_new[:n_new],
+            weight_new=weight_new,
+            X_all=None if self.X_all is None else self.X_all[:end],
+            y_all=self.y_all[:end],
+        )
 
 
 def fresh_index(index: pd.Index, n_new: int) -> pd.Index:
@@ -123,6 +197,21 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
     return weights
 
 
+def densify_sparse_columns(X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` with its pandas ``SparseDtype`` columns converted to their dense value dtype."""
+    is_sparse = [isinstance(dtype, pd.SparseDtype) for dtype in X.dtypes]
+    if not any(is_sparse):
+        return X
+    if X.columns.is_unique:
+        return X.astype(
+            {col: X.dtypes.iloc[i].subtype for i, col in enumerate(X.columns) if is_sparse[i]}
+        )
+    columns = [
+        X.iloc[:, i].sparse.to_dense() if is_sparse[i] else X.iloc[:, i] for i in range(X.shape[1])
+    ]
+    return pd.concat(columns, axis=1)
+
+
 def _non_numeric_columns(X: pd.DataFrame) -> list:
     return [col for col, dtype in X.dtypes.items() if not pd.api.types.is_numeric_dtype(dtype)]
 
@@ -140,6 +229,10 @@ class SamplerMixin:
     def _check_X_y(self, X, y, accept_sparse=None):
         tags = self.__sklearn_tags__()
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        if isinstance(X, pd.DataFrame) and not tags.input_tags.sparse:
+            # pandas sparse columns: the sampler works on dense values; the output frame
+            # is built from the caller's X, so its columns keep their SparseDtype
+            X = densify_sparse_columns(X)
         if sparse.issparse(X) and not tags.input_tags.sparse:
             raise TypeError(
                 f"{type(self).__name__} does not support sparse input; "
@@ -251,7 +344,11 @@ class SamplerMixin:
                 "pass sample_weight=..., optionally with return_sample_weight=True."
             )
         X_, y_, binarize_y, weights = self._validate_input(X, y, sample_weight)
-        result = self._resample(X_, y_, weights)
+        token = _STACK_X.set(not isinstance(X, pd.DataFrame))
+        try:
+            result = self._resample(X_, y_, weights)
+        finally:
+            _STACK_X.reset(token)
         if self._sets_sample_indices(result, y_.shape[0]):
             self.sample_indices_ = result.rows
         elif (
@@ -303,6 +400,8 @@ def _stack_arrays(X, y, result: Resampled):
     """Materialise ``result`` on the validated arrays ``X`` and ``y``."""
     if result.n_new == 0:
         return _take(X, result.rows), y[result.rows]
+    if result.X_all is not None:
+        return result.X_all, result.y_all
     if sparse.issparse(X):
         X_all = sparse.vstack([X, sparse.csr_matrix(result.X_new)], format=X.format)
     elif isinstance(X, pd.DataFrame):
@@ -310,10 +409,24 @@ def _stack_arrays(X, y, result: Resampled):
     else:
         # numpy promotion, as imbalanced-learn's vstack: samplers cast X_new themselves
         X_all = np.concatenate([X, np.asarray(result.X_new)])
-    y_all = np.concatenate([y, np.asarray(result.y_new, dtype=y.dtype)])
-    if np.array_equal(result.rows, np.arange(y_all.shape[0])):
+    y_all = (
+        result.y_all
+        if result.y_all is not None
+        else np.concatenate([y, np.asarray(result.y_new, dtype=y.dtype)])
+    )
+    if result.in_order or np.array_equal(result.rows, np.arange(y_all.shape[0])):
         return X_all, y_all
     return _take(X_all, result.rows), y_all[result.rows]
+
+
+def _stack_labels(y, result: Resampled):
+    """The resampled labels alone (see :func:`_stack_arrays`)."""
+    if result.y_all is not None:
+        return result.y_all
+    if result.n_new == 0:
+        return y[result.rows]
+    y_all = np.concatenate([y, np.asarray(result.y_new, dtype=y.dtype)])
+    return y_all if result.in_order else y_all[result.rows]
 
 
 def _pandas_rows(original, new_values, result: Resampled, index: pd.Index | None):
@@ -327,7 +440,7 @@ def _pandas_rows(original, new_values, result: Resampled, index: pd.Index | None
     else:
         new = pd.Series(new_values, name=original.name, index=index).astype(original.dtype)
     stacked = pd.concat([original, new])
-    if np.array_equal(result.rows, np.arange(original.shape[0] + result.n_new)):
+    if result.in_order or np.array_equal(result.rows, np.arange(original.shape[0] + result.n_new)):
         return stacked
     return stacked.iloc[result.rows]
 
@@ -346,10 +459,11 @@ def _build_outputs(X, y, X_, y_, result: Resampled):
             y_res = _pandas_rows(y, result.y_new, result, new_index)
             if x_pandas:
                 y_res.index = X_res.index
-    if X_res is None or y_res is None:
-        X_arr, y_arr = _stack_arrays(X_, y_, result)
-        X_res = X_arr if X_res is None else X_res
+    if X_res is None:
+        X_res, y_arr = _stack_arrays(X_, y_, result)
         y_res = y_arr if y_res is None else y_res
+    elif y_res is None:  # DataFrame X, array y: only the labels to stack
+        y_res = _stack_labels(y_, result)
     if isinstance(X, list):
         X_res = X_res.tolist()
     if isinstance(y, list):
@@ -366,7 +480,8 @@ def _resample_weights(weights: np.ndarray, y: np.ndarray, result: Resampled) -> 
         new = np.empty(result.n_new)
         for label in np.unique(result.y_new):
             new[result.y_new == label] = weights[y == label].mean()
-    return np.concatenate([weights, new])[result.rows]
+    stacked = np.concatenate([weights, new])
+    return stacked if result.in_order else stacked[result.rows]
 
 
 class BaseOverSampler(SamplerMixin, _ImblearnBaseOverSampler):

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imbtab.base import BaseOverSampler, Resampled, check_sample_weight, fresh_index
+from imbtab.base import BaseOverSampler, NewRows, Resampled, check_sample_weight, fresh_index
 
 
 class _MidpointSampler(BaseOverSampler):
@@ -21,6 +21,22 @@ class _MidpointSampler(BaseOverSampler):
             new_X.append((X[pairs[:-1]] + X[pairs[1:]]) / 2)
             new_y.append(np.full(n_new, klass))
         return Resampled.append(len(y), np.concatenate(new_X), np.concatenate(new_y))
+
+
+class _MidpointIntoOutput(_MidpointSampler):
+    """The same toy sampler writing its rows through NewRows (straight into the output)."""
+
+    def _resample(self, X, y, sample_weight):
+        out = NewRows(X, y, sum(self.sampling_strategy_.values()) + 3)  # 3 spare rows
+        start = 0
+        for klass, n_new in self.sampling_strategy_.items():
+            rows = np.flatnonzero(y == klass)
+            pairs = np.resize(rows, n_new + 1)
+            out.X_new[start : start + n_new] = (X[pairs[:-1]] + X[pairs[1:]]) / 2
+            out.y_new[start : start + n_new] = klass
+            start += n_new
+        self.last_stacked_ = out.X_all is not None
+        return out.result(start)
 
 
 def _frame():
@@ -104,3 +120,58 @@ def test_return_sample_weight_is_not_routed_metadata():
         request = _MidpointSampler().get_metadata_routing()
         assert "return_sample_weight" not in str(request)
         assert "sample_weight" in str(request)
+
+
+@pytest.mark.parametrize("container", ["numpy", "pandas", "list", "frame-array"])
+def test_new_rows_gives_the_same_output_as_append(container):
+    X, y = _frame()
+    if container == "frame-array":
+        y = y.to_numpy()
+    elif container == "numpy":
+        X, y = X.to_numpy(), y.to_numpy()
+    elif container == "list":
+        X, y = X.to_numpy().tolist(), y.tolist()
+    w = np.arange(1.0, 9.0)
+    sampler = _MidpointIntoOutput()
+    X_a, y_a, w_a = _MidpointSampler().fit_resample(
+        X, y, sample_weight=w, return_sample_weight=True
+    )
+    X_b, y_b, w_b = sampler.fit_resample(X, y, sample_weight=w, return_sample_weight=True)
+    # plain arrays are written in place; a DataFrame output is built from fresh rows
+    assert sampler.last_stacked_ == (container not in ("pandas", "frame-array"))
+    assert type(X_b) is type(X_a) and type(y_b) is type(y_a)
+    if container in ("pandas", "frame-array"):
+        pd.testing.assert_frame_equal(X_b, X_a)
+        if container == "pandas":
+            pd.testing.assert_series_equal(y_b, y_a)
+        else:
+            np.testing.assert_array_equal(y_b, y_a)
+    else:
+        np.testing.assert_array_equal(X_b, X_a)
+        np.testing.assert_array_equal(y_b, y_a)
+    np.testing.assert_array_equal(w_b, w_a)
+    assert len(y_b) == 12  # the spare rows are trimmed
+
+
+def test_new_rows_promotes_like_a_concatenation():
+    X = np.arange(6, dtype=np.int32).reshape(3, 2)
+    out = NewRows(X, np.zeros(3, dtype=int), 2, dtype=np.float64)
+    assert out.X_all.dtype == np.float64 and out.X_new.dtype == np.float64
+    np.testing.assert_array_equal(out.X_all[:3], X)
+
+
+def test_pandas_sparse_columns_are_densified_and_stay_sparse_in_the_output():
+    X, y = _frame()
+    X_sparse = X.astype({"a": pd.SparseDtype(float, 0.0)})
+    X_res, y_res = _MidpointSampler().fit_resample(X_sparse, y)
+    X_ref, y_ref = _MidpointSampler().fit_resample(X, y)
+    assert isinstance(X_res.dtypes["a"], pd.SparseDtype)
+    assert not isinstance(X_res.dtypes["b"], pd.SparseDtype)
+    np.testing.assert_array_equal(X_res.to_numpy(), X_ref.to_numpy())
+    assert X_res.index.equals(X_ref.index)
+    pd.testing.assert_series_equal(y_res, y_ref)
+    # a scipy sparse matrix is still refused by a dense-only sampler
+    from scipy import sparse
+
+    with pytest.raises(TypeError, match="sparse"):
+        _MidpointSampler().fit_resample(sparse.csr_matrix(X.to_numpy()), y)

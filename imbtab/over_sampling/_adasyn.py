@@ -9,7 +9,7 @@ from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from imbtab.base import BaseOverSampler, Resampled
+from imbtab.base import BaseOverSampler, NewRows
 from imbtab.neighbors import count_other_class
 from imbtab.over_sampling._smote.base import make_samples, neighbours_object, search_neighbours
 from imbtab.utils._docstring import RANDOM_STATE, RESAMPLE_CONTRACT
@@ -111,7 +111,9 @@ class ADASYN(BaseOverSampler):
                     "neighbours. Lower n_neighbors or remove the class from "
                     "sampling_strategy."
                 )
-        X_parts, y_parts = [], []
+        # first the per-row counts of every class (no random draws), then one output
+        # array, then the draws class by class (the order imbalanced-learn draws in)
+        plans = []
         for klass, n_samples in todo:
             rows_c = class_rows[klass]
             n_neighbors = self.nn_.n_neighbors - 1
@@ -130,16 +132,21 @@ class ADASYN(BaseOverSampler):
                 )
             ratio_nn /= np.sum(ratio_nn)
             n_generate = np.rint(ratio_nn * n_samples).astype(int)
-            n_samples = int(np.sum(n_generate))
-            if not n_samples:
+            if not int(np.sum(n_generate)):
                 raise ValueError("No samples will be generated with the provided ratio settings.")
+            plans.append((klass, rows_c, n_generate))
+        out = NewRows(X, y, sum(int(np.sum(g)) for _, _, g in plans))
+        start = 0
+        for klass, rows_c, n_generate in plans:
+            n_samples = int(np.sum(n_generate))
+            n_neighbors = self.nn_.n_neighbors - 1
             X_class = X[rows_c]
             nns = search_neighbours(self.nn_, X_class, use_engine=engine)
             rows = np.repeat(np.arange(rows_c.size), n_generate)
             cols = random_state.choice(n_neighbors, size=n_samples)
             steps = random_state.uniform(size=(n_samples, 1))[:, 0]
-            X_parts.append(make_samples(X_class, X_class, nns, rows, cols, steps))
-            y_parts.append(np.full(n_samples, klass, dtype=y.dtype))
-        if not X_parts:
-            return Resampled.append(X.shape[0], np.empty((0, X.shape[1]), X.dtype), y[:0])
-        return Resampled.append(X.shape[0], np.concatenate(X_parts), np.concatenate(y_parts))
+            stop = start + n_samples
+            make_samples(X_class, X_class, nns, rows, cols, steps, out=out.X_new[start:stop])
+            out.y_new[start:stop] = klass
+            start = stop
+        return out.result()

@@ -68,3 +68,60 @@ def test_too_few_rows_for_the_folds():
     y = np.array([0] * 5 + [1] * 3)
     with pytest.raises(ValueError, match="n_folds"):
         SMOTEIPF(k_neighbors=2).fit_resample(X, y)
+
+
+def _hist_tree(X, y, max_depth, min_leaf):
+    from imbtab.over_sampling._variants._hist_tree import HistTreeFilter, apply_bins, bin_edges
+
+    codes = apply_bins(X, bin_edges(X))
+    part = np.zeros(len(y), dtype=np.int64)
+    return HistTreeFilter(max_depth, min_leaf).fit(X, codes, y, part, 1, int(y.max()) + 1)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_hist_tree_equals_cart_when_every_value_has_its_bin(n_classes):
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.RandomState(0)
+    # float32-representable values: scikit-learn's trees split float32 values
+    X = rng.normal(size=(200, 3)).astype(np.float32).astype(np.float64)
+    y = np.digitize(
+        X[:, 0] + 0.7 * X[:, 1] + 0.5 * rng.normal(size=200), [-0.5, 0.5][: n_classes - 1]
+    )
+    tree = _hist_tree(X, y, 4, 5)
+    cart = DecisionTreeClassifier(max_depth=4, min_samples_leaf=5).fit(X, y)
+    grid = rng.uniform(-3, 3, size=(2000, 3))
+    for data in (X, grid):
+        expected = cart.predict(data)
+        # wrong votes of a single tree against the CART's labels: none
+        assert tree.wrong_votes(data, expected).sum() == 0
+    internal = np.sum(tree.feat_[0] >= 0)
+    assert internal == np.sum(cart.tree_.feature >= 0)
+
+
+def test_hist_tree_threshold_is_exact_beyond_256_distinct_values():
+    # one feature, 5000 distinct values, classes separated by a gap: the split is the
+    # midpoint of the gap (not a bin edge), as an exact CART's
+    rng = np.random.RandomState(1)
+    x = np.concatenate([rng.uniform(0, 1, 3000), rng.uniform(1.2, 2, 2000)])
+    y = (x > 1.1).astype(np.int64)
+    tree = _hist_tree(x[:, None], y, 1, 10)
+    gap = (x[y == 0].max() + x[y == 1].min()) / 2
+    assert tree.feat_[0, 0] == 0
+    assert tree.thr_[0, 0] == pytest.approx(gap, rel=0, abs=1e-12)
+    assert tree.wrong_votes(x[:, None], y).sum() == 0
+
+
+def test_default_filter_and_exact_cart_agree_on_planted_noise(planted):
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = planted
+    fast = SMOTEIPF(random_state=0)
+    fast.fit_resample(X, y)
+    cart = SMOTEIPF(
+        random_state=0, estimator=DecisionTreeClassifier(max_depth=10, min_samples_leaf=10)
+    )
+    cart.fit_resample(X, y)
+    noise = set(range(400, 406))
+    assert noise <= set(fast.removed_indices_.tolist())
+    assert noise <= set(cart.removed_indices_.tolist())

@@ -17,29 +17,10 @@ CHECK_INSTANCES = [
 EXPECTED_FAILURES = {
     # NearMiss, InstanceHardnessThreshold, ClusterCentroids
     "NearMiss": {
-        "check_samplers_pandas_sparse": (
-            "sparse input is not supported (dense neighbour engine): clear TypeError"
-        ),
         "check_samplers_fit_resample": (
             "NearMiss-3 can keep fewer rows than asked, by design (imbalanced-learn xfails "
             "it too); versions 1 and 2 pass"
         ),
     },
-    # TomekLinks, ENN, RENN, AllKNN, CNN, OSS, NCR (neighbour-based cleaning helper)
-    **{
-        name: {
-            "check_samplers_pandas_sparse": (
-                "sparse input is not supported (dense neighbour engine): clear TypeError"
-            ),
-        }
-        for name in [
-            "TomekLinks",
-            "EditedNearestNeighbours",
-            "RepeatedEditedNearestNeighbours",
-            "AllKNN",
-            "CondensedNearestNeighbour",
-            "OneSidedSelection",
-            "NeighbourhoodCleaningRule",
-        ]
-    },
+    # pandas SparseDtype columns are densified by the sampler base (no entry needed)
 }

@@ -22,7 +22,7 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from imbtab.base import BaseOverSampler, Resampled
+from imbtab.base import BaseOverSampler, NewRows
 from imbtab.neighbors import KNeighbors, kneighbors, kneighbors_rows
 from imbtab.over_sampling._smote._kernels import interpolate, interpolate_serial
 from imbtab.utils._docstring import RANDOM_STATE, RESAMPLE_CONTRACT
@@ -286,17 +286,14 @@ class SMOTE(BaseSMOTE):
         class_rows = {c: np.flatnonzero(y == c) for c, _ in todo}
         for c, _ in todo:
             self._validate_k_neighbors(class_rows[c].size, c)
-        total = sum(n for _, n in todo)
-        X_new = np.empty((total, X.shape[1]), dtype=X.dtype)
-        y_new = np.empty(total, dtype=y.dtype)
+        out = NewRows(X, y, sum(n for _, n in todo))
         start = 0
         for klass, n_samples in todo:
             X_class = X[class_rows[klass]]
             nns = self._neighbours(X_class)
             rows, cols, steps = draw_samples(self.random_state, *nns.shape, n_samples)
-            make_samples(
-                X_class, X_class, nns, rows, cols, steps, out=X_new[start : start + n_samples]
-            )
-            y_new[start : start + n_samples] = klass
-            start += n_samples
-        return Resampled.append(X.shape[0], X_new, y_new)
+            stop = start + n_samples
+            make_samples(X_class, X_class, nns, rows, cols, steps, out=out.X_new[start:stop])
+            out.y_new[start:stop] = klass
+            start = stop
+        return out.result()

@@ -12,7 +12,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances, pairwise_distances_chunked
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from imbtab.base import BaseOverSampler, Resampled
+from imbtab.base import BaseOverSampler, NewRows
 from imbtab.over_sampling._smote.base import (
     K_NEIGHBORS_DOC,
     BaseSMOTE,
@@ -187,7 +187,10 @@ class KMeansSMOTE(BaseSMOTE):
         self._validate_estimator()
         total_inp_samples = sum(self.sampling_strategy_.values())
         needed = getattr(self.nn_k_, "n_neighbors", 1)
-        X_parts, y_parts = [], []
+        # each kept cluster gets ceil(n * weight) rows: at most n + n_clusters per class
+        n_clusters = self.kmeans_estimator_.n_clusters
+        out = NewRows(X, y, sum(n + n_clusters for n in self.sampling_strategy_.values() if n))
+        start = 0
         for klass, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
@@ -226,10 +229,16 @@ class KMeansSMOTE(BaseSMOTE):
                 nns = self._neighbours(X_cluster_class)
                 n_cluster = int(math.ceil(n_samples * weight))
                 rows, cols, steps = draw_samples(self.random_state, *nns.shape, n_cluster)
-                X_parts.append(
-                    make_samples(X_cluster_class, X_cluster_class, nns, rows, cols, steps)
+                stop = start + n_cluster
+                make_samples(
+                    X_cluster_class,
+                    X_cluster_class,
+                    nns,
+                    rows,
+                    cols,
+                    steps,
+                    out=out.X_new[start:stop],
                 )
-                y_parts.append(np.full(n_cluster, klass, dtype=y.dtype))
-        if not X_parts:
-            return Resampled.append(X.shape[0], np.empty((0, X.shape[1]), X.dtype), y[:0])
-        return Resampled.append(X.shape[0], np.concatenate(X_parts), np.concatenate(y_parts))
+                out.y_new[start:stop] = klass
+                start = stop
+        return out.result(start)

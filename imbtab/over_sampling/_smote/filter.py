@@ -12,7 +12,7 @@ from sklearn.svm import SVC
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from imbtab.base import BaseOverSampler, Resampled
+from imbtab.base import BaseOverSampler, NewRows
 from imbtab.neighbors import count_other_class
 from imbtab.over_sampling._smote.base import (
     K_NEIGHBORS_DOC,
@@ -163,7 +163,9 @@ class BorderlineSMOTE(_DangerMixin, BaseSMOTE):
     def _resample(self, X, y, sample_weight):
         self._validate_estimator()
         self.in_danger_indices = {}
-        X_parts, y_parts = [], []
+        # first the rows in danger of every class (no random draws), then one output
+        # array, then the draws class by class (the order imbalanced-learn draws in)
+        plans = []
         for klass, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
@@ -180,16 +182,22 @@ class BorderlineSMOTE(_DangerMixin, BaseSMOTE):
                     stacklevel=3,
                 )
                 continue
+            self.in_danger_indices[klass] = class_rows[danger]
+            if self.kind == "borderline-2":
+                self._validate_k_neighbors(X.shape[0], klass)
+            plans.append((klass, n_samples, class_rows, danger))
+        out = NewRows(X, y, sum(n for _, n, _, _ in plans))
+        start = 0
+        for klass, n_samples, class_rows, danger in plans:
             danger_rows = class_rows[danger]
-            self.in_danger_indices[klass] = danger_rows
             X_danger = X[danger_rows]
+            stop = start + n_samples
             if self.kind == "borderline-1":
                 nn_data = X[class_rows]
                 nns = self._neighbours(nn_data, np.flatnonzero(danger))
                 rows, cols, steps = draw_samples(self.random_state, *nns.shape, n_samples)
-                X_new = make_samples(X_danger, nn_data, nns, rows, cols, steps)
+                make_samples(X_danger, nn_data, nns, rows, cols, steps, out=out.X_new[start:stop])
             else:
-                self._validate_k_neighbors(X.shape[0], klass)
                 nns = self._neighbours(X, danger_rows)
                 rows, cols, steps = draw_samples(self.random_state, *nns.shape, n_samples)
                 other = y[nns[rows, cols]] != klass
@@ -199,10 +207,19 @@ class BorderlineSMOTE(_DangerMixin, BaseSMOTE):
                 )
                 scale = np.ones(n_samples)
                 scale[other] = shrink[:, 0]
-                X_new = make_samples(X_danger, X, nns, rows, cols, steps, diff_scale=scale)
-            X_parts.append(X_new)
-            y_parts.append(np.full(n_samples, klass, dtype=y.dtype))
-        return _append(X, y, X_parts, y_parts)
+                make_samples(
+                    X_danger,
+                    X,
+                    nns,
+                    rows,
+                    cols,
+                    steps,
+                    diff_scale=scale,
+                    out=out.X_new[start:stop],
+                )
+            out.y_new[start:stop] = klass
+            start = stop
+        return out.result()
 
 
 @Substitution(
@@ -329,7 +346,9 @@ class SVMSMOTE(_DangerMixin, BaseSMOTE):
         class_rows = {c: np.flatnonzero(y == c) for c, _ in todo}
         for c, _ in todo:
             self._validate_k_neighbors(class_rows[c].size, c)
-        X_parts, y_parts = [], []
+        # at most n_samples rows per class (fewer when no support vector is in danger)
+        out = NewRows(X, y, sum(n for _, n in todo))
+        start = 0
         for klass, n_samples in todo:
             rows_c = class_rows[klass]
             # refit for every class, as imbalanced-learn: SVC draws a seed from a
@@ -364,15 +383,13 @@ class SVMSMOTE(_DangerMixin, BaseSMOTE):
                     continue
                 nns = self._neighbours(X_class, local[mask])
                 rows, cols, steps = draw_samples(self.random_state, *nns.shape, n, step)
-                X_parts.append(make_samples(X[support[mask]], X_class, nns, rows, cols, steps))
-                y_parts.append(np.full(n, klass, dtype=y.dtype))
-        return _append(X, y, X_parts, y_parts)
+                stop = start + n
+                make_samples(
+                    X[support[mask]], X_class, nns, rows, cols, steps, out=out.X_new[start:stop]
+                )
+                out.y_new[start:stop] = klass
+                start = stop
+        return out.result(start)
 
     def __sklearn_tags__(self):
         return super().__sklearn_tags__()
-
-
-def _append(X, y, X_parts, y_parts):
-    if not X_parts:
-        return Resampled.append(X.shape[0], np.empty((0, X.shape[1]), X.dtype), y[:0])
-    return Resampled.append(X.shape[0], np.concatenate(X_parts), np.concatenate(y_parts))

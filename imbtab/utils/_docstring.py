@@ -6,8 +6,9 @@ RANDOM_STATE = """random_state : int, RandomState instance or None, default=None
         an int seed and a ``RandomState`` give different results)."""
 
 N_JOBS = """n_jobs : int, default=None
-        Number of threads of the neighbour search. ``None`` means 1 unless in a
-        joblib context; ``-1`` means all cores. Results do not depend on it."""
+        Number of threads of the neighbour search. ``None`` keeps numba's current
+        setting (all cores unless changed with ``numba.set_num_threads``); ``-1`` means
+        all cores. Results do not depend on it."""
 
 RESAMPLE_CONTRACT = """All imbtab samplers share one contract (see :mod:`imbtab.base`): pandas
     input gives pandas output with the original index of kept rows;

@@ -3,10 +3,13 @@
 Prints one table measured side by side in one run (median of ``--repeats`` runs, wall
 clock, fit + query), the machine's measured GEMM GFLOP/s and each run's fraction of it
 (a k-NN search does at least the 2*n_fit*n_query*d flops of the distance GEMM), the
-peak memory of imbtab on the largest row, and the cold/warm numba compile time.
+peak memory of imbtab on the largest row, low-dimensional self-queries (the k-d tree
+path) and the cold/warm numba compile time of every kernel specialisation a user can hit.
 
     python benchmarks/neighbors.py                 # the issue's four rows, 3 repeats
     python benchmarks/neighbors.py --quick         # sizes / 10, 1 repeat (smoke test)
+    python benchmarks/neighbors.py --only-extras --no-memory --no-class-aware --no-low-d
+                                                   # compile time only
 """
 
 import argparse
@@ -140,15 +143,21 @@ COMPILE_SCRIPT = textwrap.dedent(
     import imbtab.neighbors._search as s
     X = np.random.rand(300, 3)
     y = (np.arange(300) % 7 == 0).astype(int)
-    for dt in (np.float64, np.float32):
+    for dt in (np.float64, np.float32):  # every kernel and specialisation a user can hit
         Z = X.astype(dt)
-        nb.kneighbors(Z, k=3)
-        s._knn_sq(Z, Z, np.full(300, -1), 3, 1, "direct")
-        for work in (np.float32, np.float64):
-            s._knn_sq_gemm(Z, Z, np.full(300, -1), 3, 1, work)
+        s._knn_sq(Z, Z, np.full(300, -1), 3, 1, "kd")
+        for far in (False, True):
+            nb.kneighbors(Z, k=3, farthest=far)
+            s._knn_sq(Z, Z, np.full(300, -1), 3, 1, "direct", farthest=far)
+            for work in (np.float32, np.float64):
+                s._knn_sq_gemm(Z, Z, np.full(300, -1), 3, 1, work, -1.0 if far else 1.0)
     nb.count_other_class(X, y, 3); nb.has_other_class_within_k(X, y, 3)
     nb.mutual_nearest_pairs(X, y, np.flatnonzero(y))
-    print(time.perf_counter() - t, time.process_time())
+    import imbtab.neighbors._kernels as kern
+    n_spec = sum(len(getattr(kern, f).signatures) for f in
+                 ("knn_sq_direct", "topk_gemm_chunk", "refine_candidates",
+                  "kd_build", "knn_sq_kdtree"))
+    print(time.perf_counter() - t, time.process_time(), n_spec)
     """
 )
 
@@ -161,6 +170,14 @@ def compile_times():
         cold = subprocess.run(run, capture_output=True, text=True, env=env).stdout.split()
         warm = subprocess.run(run, capture_output=True, text=True, env=env).stdout.split()
     return [float(v) for v in cold], [float(v) for v in warm]
+
+
+def compile_table(repeats):
+    """Cold (empty cache) and cached import + compile, median of ``repeats`` pairs."""
+    runs = [compile_times() for _ in range(repeats)]
+    cold = [statistics.median(r[0][i] for r in runs) for i in range(3)]
+    warm = [statistics.median(r[1][i] for r in runs) for i in range(2)]
+    return cold, warm
 
 
 def class_aware(repeats, n=100_000, d=10, k=5, minority=0.02):
@@ -190,6 +207,56 @@ def class_aware(repeats, n=100_000, d=10, k=5, minority=0.02):
     )
 
 
+def low_d(repeats, n=100_000, dims=(3, 6), k=5, folder=None):
+    """Low dimensions (k-d tree path): self-query of every row, against sklearn and the
+    direct scan (the path used before the tree); optionally on a folder of CSV datasets
+    (numeric columns except the last, standardised; those with at most 8 features)."""
+    from sklearn.datasets import make_classification
+
+    import imbtab.neighbors._search as s
+    from imbtab.neighbors import kneighbors, numba_threads
+
+    sets = []
+    for d in dims:
+        X, _ = make_classification(
+            n_samples=n, n_features=d, n_informative=min(d, 4), n_redundant=0, random_state=0
+        )
+        sets.append((f"make_classification {_h(n)} x {d}", X))
+    if folder:
+        import glob
+
+        import pandas as pd
+
+        for path in sorted(glob.glob(os.path.join(folder, "*.csv"))):
+            if path.endswith("manifest.csv"):
+                continue
+            X = pd.read_csv(path).iloc[:, :-1].select_dtypes("number").to_numpy(float)
+            if X.shape[1] <= 8 and X.shape[0] >= 2048:
+                X = (X - X.mean(0)) / (X.std(0) + 1e-12)
+                sets.append((f"{os.path.basename(path)[:-4]} {X.shape[0]} x {X.shape[1]}", X))
+    for label, X in sets:
+        X = np.ascontiguousarray(X)
+        n_rows, d = X.shape
+        excl = np.arange(n_rows)
+        kneighbors(X[:3000], k=k)
+        t_ours, (dist, ind) = median_time(lambda X=X: kneighbors(X, k=k), repeats)
+        with numba_threads(None) as nt:
+            t_direct, (_, ind_d) = median_time(
+                lambda X=X, nt=nt, e=excl: s._knn_sq(X, X, e, k, nt, "direct"), repeats
+            )
+        t_auto, (_, ind_sk) = median_time(
+            lambda X=X: NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X), repeats
+        )
+        assert np.array_equal(ind, ind_d)
+        print(
+            f"low-d {label}, k={k} (self-query; imbtab path "
+            f"{'kd' if s._use_kd(n_rows, n_rows, d) else 'scan'}): imbtab {t_ours:.3f} s, "
+            f"direct scan {t_direct:.3f} s (x{t_direct / t_ours:.1f}), sklearn auto "
+            f"{t_auto:.3f} s (x{t_auto / t_ours:.1f}); load avg {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -201,6 +268,9 @@ def main():
     parser.add_argument("--no-class-aware", action="store_true")
     parser.add_argument("--class-aware-n", type=int, default=100_000)
     parser.add_argument("--only-extras", action="store_true", help="skip the main table")
+    parser.add_argument("--no-low-d", action="store_true")
+    parser.add_argument("--low-d-n", type=int, default=100_000)
+    parser.add_argument("--low-d-folder", default=None, help="also time CSVs with d <= 8")
     args = parser.parse_args()
     repeats = 1 if args.quick else args.repeats
     rows = [ROWS[int(r)] for r in args.rows.split(",")]
@@ -248,6 +318,8 @@ def main():
     print("same idx: rows whose neighbour indices equal sklearn brute's (tie-free data).")
     if not args.no_class_aware:
         class_aware(repeats, n=20_000 if args.quick else args.class_aware_n)
+    if not args.no_low_d:
+        low_d(repeats, n=10_000 if args.quick else args.low_d_n, folder=args.low_d_folder)
     if not args.no_memory:
         nf, nq, d, k = rows[-1]
         io, used = peak_memory(nf, nq, d, k)
@@ -257,11 +329,12 @@ def main():
             f"= {used / io:.2f}x (goal < 2x)"
         )
     if not args.no_compile:
-        cold, warm = compile_times()
+        cold, warm = compile_table(repeats)
         print(
-            f"import + numba compile of the module (all paths, both dtypes): cold {cold[0]:.1f} s "
-            f"wall / {cold[1]:.1f} s CPU, cached {warm[0]:.1f} s wall / {warm[1]:.1f} s CPU "
-            "(goal < 15 s cold)"
+            f"import + numba compile of the module (every path, both dtypes, nearest and "
+            f"farthest; {cold[2]:.0f} kernel specialisations), median of {repeats}: cold "
+            f"{cold[0]:.1f} s wall / {cold[1]:.1f} s CPU, cached {warm[0]:.1f} s wall / "
+            f"{warm[1]:.1f} s CPU (goal < 15 s cold); load avg {os.getloadavg()[0]:.1f}"
         )
 
 

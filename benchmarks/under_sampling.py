@@ -12,13 +12,15 @@ Cases (issue 5):
 * 100k rows: TomekLinks, ENN, RENN, AllKNN, NCR, OSS, SMOTEENN, SMOTETomek (and NearMiss,
   InstanceHardnessThreshold, ClusterCentroids when imbtab has them), both libraries;
 * 10k rows: CondensedNearestNeighbour, both libraries;
-* 1M rows: imbtab only; imbalanced-learn's time is projected from its 100k run as
-  quadratic in the number of rows (x100), not run.
+* 1M rows: imbtab only (TomekLinks, ENN, RENN, AllKNN, NCR, OSS, CNN; the combine
+  classes with ``--big-combine``); imbalanced-learn's time is projected from its
+  side-by-side run as quadratic in the number of rows (x100 from 100k, x10^4 from 10k),
+  not run. The table also prints imbtab's peak extra memory over the input array's size.
 
 Usage::
 
-    python benchmarks/under_sampling.py                 # everything, 3 repeats
-    python benchmarks/under_sampling.py --repeats 1 --ref-repeats 1 --skip-1m
+    python benchmarks/under_sampling.py                 # imbtab median of 3, imblearn 1 run
+    python benchmarks/under_sampling.py --repeats 1 --skip-1m
     python benchmarks/under_sampling.py --classes TomekLinks,EditedNearestNeighbours
 """
 
@@ -62,6 +64,16 @@ CASES = {
     "ClusterCentroids": ("under_sampling", "under_sampling", {"random_state": 0}, 100_000),
 }
 BIG = 1_000_000
+BIG_CASES = [
+    "TomekLinks",
+    "EditedNearestNeighbours",
+    "RepeatedEditedNearestNeighbours",
+    "AllKNN",
+    "NeighbourhoodCleaningRule",
+    "OneSidedSelection",
+    "CondensedNearestNeighbour",
+]
+BIG_COMBINE = ["SMOTEENN", "SMOTETomek"]
 
 
 def make_data(n_rows: int, path: Path) -> None:
@@ -149,10 +161,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs of imbtab (median)")
     parser.add_argument(
-        "--ref-repeats", type=int, default=3, help="runs of imbalanced-learn (median)"
+        "--ref-repeats", type=int, default=1, help="runs of imbalanced-learn (median)"
     )
+    parser.add_argument("--big-combine", action="store_true", help="also SMOTEENN/SMOTETomek at 1M")
     parser.add_argument("--classes", default="", help="comma-separated subset")
     parser.add_argument("--skip-1m", action="store_true", help="skip the 1M-row runs")
+    parser.add_argument(
+        "--skip-100k",
+        action="store_true",
+        help="only the 1M-row runs (no side-by-side table, so no projected imblearn time)",
+    )
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -165,37 +183,45 @@ def main():
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (shared machine)")
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        sizes = {CASES[n][3] for n in names} | (set() if args.skip_1m else {BIG})
+        sizes = (set() if args.skip_100k else {CASES[n][3] for n in names}) | (
+            set() if args.skip_1m else {BIG}
+        )
         for n_rows in sorted(sizes):
             make_data(n_rows, data_dir)
         header = (
             f"{'class':32s} {'rows':>9s} {'imbtab s':>9s} {'imblearn s':>11s} {'speed-up':>9s}"
             f" {'imbtab MB':>9s} {'imblearn MB':>11s} {'mem ratio':>9s} {'input MB':>9s}"
+            f" {'mem/input':>9s}"
             f" {'imbtab cpu s':>12s} {'imblearn cpu s':>14s}"
         )
         print(header)
         print("-" * len(header))
         ref_times = {}
-        for name in names:
+        for name in [] if args.skip_100k else names:
             n_rows = CASES[name][3]
             ours = measure("imbtab", name, n_rows, data_dir, args.repeats)
             ref = measure("imblearn", name, n_rows, data_dir, args.ref_repeats)
             ref_times[name] = (ref.get("time"), n_rows)
             _row(name, n_rows, ours, ref, projected=False)
+        print(f"load average after the table: {os.getloadavg()[0]:.1f}")
         if not args.skip_1m:
-            for name in names:
-                if CASES[name][3] != 100_000:
-                    continue
+            big = BIG_CASES + (BIG_COMBINE if args.big_combine else [])
+            print(f"\n1M rows (imbtab 1 run each), load average: {os.getloadavg()[0]:.1f}")
+            print(header)
+            print("-" * len(header))
+            for name in [n for n in names if n in big]:
                 ours = measure("imbtab", name, BIG, data_dir, 1)
-                t_ref, n_ref = ref_times[name]
-                ref = {"time": t_ref * (BIG / n_ref) ** 2} if t_ref else {"error": "n/a"}
+                t_ref, n_ref = ref_times.get(name, (None, None))
+                ref = {"time": t_ref * (BIG / n_ref) ** 2} if t_ref else {}
                 _row(name, BIG, ours, ref, projected=True)
         print(
             "imblearn time at 1M rows marked * is projected from its 100k run "
             "(quadratic: x100); memory ratio = imblearn peak / imbtab peak; peaks are "
-            "extra resident memory during fit_resample; cpu s = process CPU time (all "
-            "threads), a fairer comparison than wall time on a shared machine."
+            "extra resident memory during fit_resample (mem/input: that peak over the input "
+            "array's size); cpu s = process CPU time (all threads), a fairer comparison than "
+            "wall time on a shared machine."
         )
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 def _row(name, n_rows, ours, ref, projected):
@@ -204,13 +230,14 @@ def _row(name, n_rows, ours, ref, projected):
         print(f"{name:32s} {n_rows:9d} imbtab failed: {ours['error']}")
         return
     t_ref = ref.get("time")
-    ref_s = f"{t_ref:10.2f}{'*' if projected else ' '}" if t_ref else f"{'error':>11s}"
+    ref_s = f"{t_ref:10.2f}{'*' if projected else ' '}" if t_ref else f"{'-':>11s}"
     speed = f"{t_ref / ours['time']:8.1f}x" if t_ref else f"{'-':>9s}"
     ref_mb = _mb(ref["peak"]) if "peak" in ref else f"{'-':>8s}"
     ratio = f"{ref['peak'] / max(ours['peak'], 1):8.1f}x" if "peak" in ref else f"{'-':>9s}"
     print(
         f"{name:32s} {n_rows:9d} {ours['time']:9.2f} {ref_s} {speed} {_mb(ours['peak'])} "
-        f"{ref_mb:>11s} {ratio} {_mb(input_bytes)} {ours.get('cpu', float('nan')):12.2f} "
+        f"{ref_mb:>11s} {ratio} {_mb(input_bytes)} {ours['peak'] / input_bytes:8.2f}x "
+        f"{ours.get('cpu', float('nan')):12.2f} "
         f"{ref.get('cpu', float('nan')):14.2f}",
         flush=True,
     )

@@ -73,9 +73,11 @@ class SMOTETomek(SamplerMixin, BaseSampler):
     pandas index, surviving synthetic rows get fresh labels. There is no
     ``sample_indices_`` (the output contains new rows).
 
-    **Cost.** Tomek links are removed from every class of the balanced SMOTE output;
-    as in :class:`TomekLinks`, only rows outside the largest class are queried (plus
-    the reverse check), about half of the rows here.
+    **Cost.** Tomek links are removed from every class of the balanced SMOTE output.
+    As in :class:`TomekLinks`, only rows outside the largest class whose nearest
+    neighbour has another label are queried (plus the reverse check); the exact screen
+    that finds them compares own-cell nearest distances with the nearest other-class
+    row, about half the work of a nearest-neighbour search over all rows.
 
     References
     ----------

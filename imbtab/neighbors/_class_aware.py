@@ -6,14 +6,11 @@ each query row's own index, so they agree exactly with the brute-force definitio
 
 import numpy as np
 
+from ._screen import other_class_within_k
 from ._search import _knn_sq
 from ._validation import check_k, check_labels, check_points, check_rows, numba_threads
 
 __all__ = ["count_other_class", "has_other_class_within_k", "mutual_nearest_pairs"]
-
-# subsample size for the upper bound on the k-th same-class distance
-_BOUND_MIN = 512
-_BOUND_PER_K = 32
 
 
 def _prepare(X, y, rows):
@@ -70,11 +67,12 @@ def has_other_class_within_k(X, y, k, *, rows=None, n_jobs=None) -> np.ndarray:
     """Whether an other-class row is among each row's k nearest neighbours.
 
     Exactly ``count_other_class(X, y, k, rows=rows) > 0`` (same tie rule), but rows of a
-    dominant class that lie far from every other-class row are settled without a k-NN
-    search over all of ``X``: the distance to the nearest other-class row (a cheap query
-    against the small other-class set) is compared with an upper bound on the k-th
-    same-class neighbour distance taken from a fixed same-class subsample. Only rows the
-    bound cannot settle get an exact search.
+    large class that lie far from every other-class row are settled without a k-NN
+    search over all of ``X``: the distance to the nearest other-class row (a query
+    against the small other classes) is compared with upper bounds on the k-th
+    same-class neighbour distance taken from the row's own cell, then from the nearest
+    cells, of a Voronoi partition of its class. Only rows the bounds cannot settle get
+    an exact search (over their own class when it is a small part of ``X``).
 
     Parameters
     ----------
@@ -106,42 +104,20 @@ def has_other_class_within_k(X, y, k, *, rows=None, n_jobs=None) -> np.ndarray:
     n = X.shape[0]
     k = check_k(k, n - 1, "X (each row's own index excluded)")
     out = np.zeros(rows.shape[0], dtype=bool)
+    near2 = np.zeros(n)  # lower bounds shared by the screens (largest class first)
+    sizes = np.bincount(codes)
     with numba_threads(n_jobs) as nt:
-        for c in np.unique(codes[rows]):
-            sel = np.flatnonzero(codes[rows] == c)
-            rc = rows[sel]
+        for c in sorted(np.unique(codes[rows]), key=lambda c: (-sizes[c], c)):
             same = np.flatnonzero(codes == c)
-            other = np.flatnonzero(codes != c)
-            if other.size == 0:
-                continue  # all False
-            if same.size - 1 < k:
-                out[sel] = True  # the class cannot fill k neighbours
+            sel = np.flatnonzero(codes[rows] == c)
+            if sel.size * 4 < same.size:  # a few rows: search them directly
+                rc = rows[sel]
+                _, ind = _knn_rows(X, rc, k, nt)
+                out[sel] = (codes[ind] != c).any(axis=1)
                 continue
-            m = min(same.size, max(_BOUND_MIN, _BOUND_PER_K * k))
-            todo = np.arange(rc.size)
-            if other.size + m <= 0.5 * n:
-                todo = _prune(X, rc, same, other, k, m, nt)
-            if todo.size:
-                _, ind = _knn_rows(X, rc[todo], k, nt)
-                out[sel[todo]] = (codes[ind] != c).any(axis=1)
+            mask = other_class_within_k(X, codes, same, k, nt, near2=near2)
+            out[sel] = mask[np.searchsorted(same, rows[sel])]
     return out
-
-
-def _prune(X, rc, same, other, k, m, nt):
-    """Positions in ``rc`` that the subsample bound cannot settle (the rest are False)."""
-    Q = X[rc]
-    # nearest other-class row (squared distance)
-    d_other, _ = _knn_sq(Q, X[other], np.full(rc.size, -1, dtype=np.int64), 1, nt)
-    # upper bound on the k-th same-class squared distance from a fixed subsample
-    if m < same.size:
-        sub = np.sort(np.random.default_rng(0).choice(same, size=m, replace=False))
-    else:
-        sub = same
-    pos = np.full(X.shape[0], -1, dtype=np.int64)
-    pos[sub] = np.arange(sub.size)
-    d_sub, _ = _knn_sq(Q, X[sub], pos[rc], k, nt)
-    # strict: d_other > bound >= true k-th same-class distance => no other-class row in k-NN
-    return np.flatnonzero(~(d_other[:, 0] > d_sub[:, k - 1]))
 
 
 def mutual_nearest_pairs(X, y, rows, *, n_jobs=None) -> tuple[np.ndarray, np.ndarray]:

@@ -6,9 +6,14 @@ compare the same pair of rows therefore get bit-identical distances, which makes
 rule (distance first, then the smaller reference index) exact and consistent across the
 plain search and the class-aware primitives.
 
-Top-k lists are kept sorted in place: a reference row enters a list only if it is strictly
-closer than the current k-th entry, and reference rows are visited in increasing index
-order, so among equal distances the smaller index always stays ahead.
+Top-k lists are kept sorted in place on a *signed key* ``sgn * distance`` (``sgn = -1``
+finds the farthest rows; multiplying by -1 is exact): a reference row enters a list only
+if its key is strictly smaller than the current k-th key, and reference rows are visited
+in increasing index order, so among equal distances the smaller index always stays ahead.
+
+To keep the cold compile short, each kernel is compiled for one set of argument types
+only: the exact kernels take float64 arrays (the callers convert float32 data block by
+block), and only the BLAS candidate kernel exists in two precisions.
 """
 
 import numpy as np
@@ -30,32 +35,32 @@ def _insert(out_d, out_i, i, k, a, j):
 
 
 @njit(parallel=True, cache=True)
-def knn_sq_direct(Q, R, excl, k, qblock, rblock, out_d, out_i):
-    """Exact k nearest rows of ``R`` for every row of ``Q`` (squared distances).
+def knn_sq_direct(Q, R, r_base, excl, sgn, qblock, rblock, out_d, out_i):
+    """Merge the rows of ``R`` into the exact top-k lists of the rows of ``Q``.
 
     Parameters
     ----------
-    Q : (nq, d) float32 or float64, C-contiguous
+    Q : (nq, d) float64, C-contiguous
         Queries.
-    R : (nr, d) same dtype as Q, C-contiguous
-        Reference rows.
+    R : (nr, d) float64, C-contiguous
+        Reference rows; ``R[j]`` has the global index ``r_base + j``.
+    r_base : int
+        Global index of ``R[0]`` (lists persist across calls on consecutive blocks).
     excl : (nq,) int64
-        Reference index to skip for each query (``-1`` for none).
-    k : int
-        Number of neighbours; ``k <= nr`` minus exclusions (checked by the caller).
+        Global reference index to skip for each query (``-1`` for none).
+    sgn : float
+        ``1.0`` for the nearest rows, ``-1.0`` for the farthest.
     qblock, rblock : int
         Query rows per parallel task and reference rows per packed block.
     out_d : (nq, k) float64
-        Squared distances, sorted ascending (ties by index).
+        Signed keys ``sgn * squared distance``, ascending (ties by index); empty slots
+        hold ``+inf`` and ``-1`` in ``out_i`` (the caller initialises them).
     out_i : (nq, k) int64
-        Reference indices.
+        Global reference indices.
     """
     nq, d = Q.shape
     nr = R.shape[0]
-    for i in prange(nq):
-        for t in range(k):
-            out_d[i, t] = np.inf
-            out_i[i, t] = -1
+    k = out_d.shape[1]
     nqb = (nq + qblock - 1) // qblock
     Rt = np.empty((d, rblock), dtype=np.float64)
     for r0 in range(0, nr, rblock):
@@ -64,6 +69,7 @@ def knn_sq_direct(Q, R, excl, k, qblock, rblock, out_d, out_i):
         for j in range(m):
             for f in range(d):
                 Rt[f, j] = R[r0 + j, f]
+        g0 = r_base + r0
         for b in prange(nqb):
             acc = np.empty(m, dtype=np.float64)
             i1 = min(nq, (b + 1) * qblock)
@@ -71,10 +77,13 @@ def knn_sq_direct(Q, R, excl, k, qblock, rblock, out_d, out_i):
                 for j in range(m):
                     acc[j] = 0.0
                 for f in range(d):
-                    x = np.float64(Q[i, f])
+                    x = Q[i, f]
                     for j in range(m):
                         t = x - Rt[f, j]
                         acc[j] += t * t
+                if sgn < 0.0:
+                    for j in range(m):
+                        acc[j] = -acc[j]
                 e = excl[i]
                 worst = out_d[i, k - 1]
                 full = out_i[i, k - 1] >= 0
@@ -90,27 +99,12 @@ def knn_sq_direct(Q, R, excl, k, qblock, rblock, out_d, out_i):
                     for j in range(t0, t1):
                         a = acc[j]
                         if a < worst or not full:
-                            if r0 + j == e:
+                            if g0 + j == e:
                                 continue
-                            _insert(out_d, out_i, i, k, a, r0 + j)
+                            _insert(out_d, out_i, i, k, a, g0 + j)
                             worst = out_d[i, k - 1]
                             full = out_i[i, k - 1] >= 0
     return out_d, out_i
-
-
-@njit(parallel=True, cache=True)
-def sq_dist_pairs(A, B, ia, ib, out):
-    """Exact squared distances ``||A[ia[t]] - B[ib[t]]||^2`` for every t."""
-    d = A.shape[1]
-    for t in prange(ia.shape[0]):
-        s = 0.0
-        u = ia[t]
-        v = ib[t]
-        for f in range(d):
-            z = np.float64(A[u, f]) - np.float64(B[v, f])
-            s += z * z
-        out[t] = s
-    return out
 
 
 @njit(parallel=True, cache=True)
@@ -118,9 +112,11 @@ def topk_gemm_chunk(Qc, Rc, rn, r_base, excl, qblock, rblock, top_d, top_i):
     """Merge one reference chunk into approximate top-kk lists using BLAS blocks.
 
     ``Qc`` (nq, d) and ``Rc`` (m, d) share one float dtype (also that of ``rn`` and
-    ``top_d``) and are centred on the same point; ``rn`` holds the squared norms of ``Rc``. The ranking key of reference row ``j`` for query
-    ``i`` is ``rn[j] - 2 <Qc[i], Rc[j]>`` (the squared distance minus ``|Qc[i]|^2``), an
-    approximation that :func:`refine_candidates` corrects and certifies. ``top_d``/``top_i``
+    ``top_d``) and are centred on the same point; ``rn`` holds the squared norms of
+    ``Rc``. The ranking key of reference row ``j`` for query ``i`` is
+    ``rn[j] - 2 <Qc[i], Rc[j]>`` (the squared distance minus ``|Qc[i]|^2``), an
+    approximation that :func:`refine_candidates` corrects and certifies. (The caller
+    negates ``Qc`` and ``rn`` to rank by the largest distances.) ``top_d``/``top_i``
     (nq, kk) persist across chunks; ``r_base`` is the global index of ``Rc[0]``.
     """
     nq = Qc.shape[0]
@@ -145,7 +141,7 @@ def topk_gemm_chunk(Qc, Rc, rn, r_base, excl, qblock, rblock, top_d, top_i):
                 for jj in range(w):  # keys in place (vectorised)
                     g[jj] = r[jj] - (g[jj] + g[jj])
                 # empty slots hold +inf, so "a < worst" also fills the list; a key that
-                # overflowed to +inf is never kept (refine_candidates then rejects the row)
+                # overflowed to +inf is never kept (the row then fails its certificate)
                 worst = top_d[i, kk - 1]
                 for t0 in range(0, w, _SUB):
                     t1 = min(w, t0 + _SUB)
@@ -166,30 +162,30 @@ def topk_gemm_chunk(Qc, Rc, rn, r_base, excl, qblock, rblock, top_d, top_i):
     return top_d, top_i
 
 
-@njit(parallel=True, cache=True)
-def refine_candidates(Q, R, excl, k, qn, tol, top_d, top_i, out_d, out_i, ok):
-    """Exact distances for the candidates, sorted by (distance, index), and a certificate.
+@njit(cache=True)
+def refine_candidates(Q, G, cand, k, sgn, out_d, out_i):
+    """Exact squared distances of the candidates, the first k sorted by (key, index).
 
-    ``ok[i]`` is True when no reference row outside the candidate list can be closer
-    than, or tied with, the k-th exact neighbour: every such row has an approximate key
-    of at least the list's last key, so its exact squared distance is at least
-    ``qn[i] + top_d[i, -1] - tol[i]``.
+    ``Q`` (n, d) float64 holds the queries, ``G`` (n, kk, d) float64 the candidate
+    reference rows gathered per query, ``cand`` (n, kk) their indices (``-1`` ends a
+    list that never filled). The sort key is ``sgn * distance``; ``out_d`` receives the
+    squared distances (not signed).
     """
-    nq, kk = top_i.shape
+    n, kk = cand.shape
     d = Q.shape[1]
-    nr = R.shape[0]
-    for i in prange(nq):
+    for i in range(n):
         ex = np.empty(kk, dtype=np.float64)
         ix = np.empty(kk, dtype=np.int64)
         cnt = 0
         for t in range(kk):
-            j = top_i[i, t]
+            j = cand[i, t]
             if j < 0:
                 break
             s = 0.0
             for f in range(d):
-                z = np.float64(Q[i, f]) - np.float64(R[j, f])
+                z = Q[i, f] - G[i, t, f]
                 s += z * z
+            s *= sgn
             p = cnt
             while p > 0 and (ex[p - 1] > s or (ex[p - 1] == s and ix[p - 1] > j)):
                 ex[p] = ex[p - 1]
@@ -199,12 +195,191 @@ def refine_candidates(Q, R, excl, k, qn, tol, top_d, top_i, out_d, out_i, ok):
             ix[p] = j
             cnt += 1
         for t in range(k):
-            out_d[i, t] = ex[t]
+            out_d[i, t] = sgn * ex[t]
             out_i[i, t] = ix[t]
-        if top_i[i, kk - 1] < 0:
-            # the list never filled: fine only if every admissible reference row is in it
-            avail = nr - 1 if 0 <= excl[i] < nr else nr
-            ok[i] = cnt == avail
+    return out_d, out_i
+
+
+# -- k-d tree (low dimensions) --------------------------------------------------------------
+
+
+@njit(cache=True)
+def kd_build(R, perm, box_lo, box_hi):
+    """Build an implicit balanced k-d tree over the rows of ``R`` (float64, C).
+
+    Node ``t`` has children ``2t + 1`` and ``2t + 2`` (``n_nodes = 2 ** (L + 1) - 1``,
+    the last ``2 ** L`` nodes are leaves); a node's rows are the contiguous range
+    ``perm[starts[t]:ends[t]]`` (the root holds all, a node splits its range at the
+    middle after partially sorting it on the coordinate of largest spread).
+    ``box_lo``/``box_hi`` (n_nodes, d) receive each node's tight bounding box. Returns
+    ``(starts, ends)``.
+    """
+    n, d = R.shape
+    n_nodes = box_lo.shape[0]
+    for i in range(n):
+        perm[i] = i
+    # node ranges follow from the balanced layout: recompute them level by level
+    starts = np.empty(n_nodes, dtype=np.int64)
+    ends = np.empty(n_nodes, dtype=np.int64)
+    starts[0] = 0
+    ends[0] = n
+    for t in range(n_nodes):
+        s = starts[t]
+        e = ends[t]
+        for f in range(d):
+            box_lo[t, f] = np.inf
+            box_hi[t, f] = -np.inf
+        for p in range(s, e):
+            r = perm[p]
+            for f in range(d):
+                v = R[r, f]
+                if v < box_lo[t, f]:
+                    box_lo[t, f] = v
+                if v > box_hi[t, f]:
+                    box_hi[t, f] = v
+        c = 2 * t + 1
+        if c >= n_nodes:
+            continue
+        dim = 0
+        spread = -1.0
+        for f in range(d):
+            w = box_hi[t, f] - box_lo[t, f]
+            if w > spread:
+                spread = w
+                dim = f
+        mid = (s + e) // 2
+        _select(perm, R, dim, s, e, mid)
+        starts[c] = s
+        ends[c] = mid
+        starts[c + 1] = mid
+        ends[c + 1] = e
+    return starts, ends
+
+
+@njit(cache=True)
+def _select(perm, R, dim, lo, hi, nth):
+    """Partially sort ``perm[lo:hi]`` on ``R[:, dim]`` so position ``nth`` splits it."""
+    while hi - lo > 1:
+        a = R[perm[lo], dim]
+        b = R[perm[(lo + hi) // 2], dim]
+        c = R[perm[hi - 1], dim]
+        pivot = max(min(a, b), min(max(a, b), c))  # median of three
+        lt = lo
+        i = lo
+        gt = hi
+        while i < gt:  # three-way partition: many equal keys stay linear
+            v = R[perm[i], dim]
+            if v < pivot:
+                tmp = perm[lt]
+                perm[lt] = perm[i]
+                perm[i] = tmp
+                lt += 1
+                i += 1
+            elif v > pivot:
+                gt -= 1
+                tmp = perm[gt]
+                perm[gt] = perm[i]
+                perm[i] = tmp
+            else:
+                i += 1
+        if nth < lt:
+            hi = lt
+        elif nth >= gt:
+            lo = gt
         else:
-            ok[i] = ex[k - 1] < qn[i] + top_d[i, kk - 1] - tol[i]
-    return out_d, out_i, ok
+            return
+
+
+@njit(cache=True, nogil=True)
+def _box_lb(q, box_lo, box_hi, t, d):
+    """Lower bound on the computed squared distance from ``q`` to any row of node ``t``.
+
+    Summed in feature order from per-feature gaps no larger than the per-feature
+    differences of any row in the box, so (rounding being monotone) it never exceeds the
+    distance the exact kernels compute for such a row.
+    """
+    s = 0.0
+    for f in range(d):
+        x = q[f]
+        if x < box_lo[t, f]:
+            z = x - box_lo[t, f]
+            s += z * z
+        elif x > box_hi[t, f]:
+            z = x - box_hi[t, f]
+            s += z * z
+    return s
+
+
+@njit(parallel=True, cache=True)
+def knn_sq_kdtree(Q, Rs, perm, starts, ends, box_lo, box_hi, excl, qblock, out_d, out_i):
+    """Exact k nearest rows by a depth-first k-d tree search, same result as the scans.
+
+    ``Rs`` holds the reference rows in tree order (``Rs[p] = R[perm[p]]``, float64).
+    A node is skipped only when its box lower bound is strictly above the current k-th
+    distance, and a row enters the list when it beats the k-th entry on (distance,
+    index), so ties are resolved by the smaller index exactly as in the other paths.
+    """
+    nq, d = Q.shape
+    k = out_d.shape[1]
+    n_nodes = box_lo.shape[0]
+    n_leaf0 = n_nodes // 2  # first leaf node
+    nqb = (nq + qblock - 1) // qblock
+    for b in prange(nqb):
+        stack = np.empty(128, dtype=np.int64)
+        lbs = np.empty(128, dtype=np.float64)
+        i1 = min(nq, (b + 1) * qblock)
+        for i in range(b * qblock, i1):
+            for t in range(k):
+                out_d[i, t] = np.inf
+                out_i[i, t] = -1
+            q = Q[i]
+            e = excl[i]
+            top = 0
+            stack[0] = 0
+            lbs[0] = 0.0
+            top = 1
+            while top > 0:
+                top -= 1
+                t = stack[top]
+                full = out_i[i, k - 1] >= 0
+                if full and lbs[top] > out_d[i, k - 1]:
+                    continue
+                if t >= n_leaf0:
+                    for p in range(starts[t], ends[t]):
+                        s = 0.0
+                        for f in range(d):
+                            z = q[f] - Rs[p, f]
+                            s += z * z
+                        j = perm[p]
+                        if j == e:
+                            continue
+                        wd = out_d[i, k - 1]
+                        wi = out_i[i, k - 1]
+                        if wi < 0 or s < wd or (s == wd and j < wi):
+                            m = k - 1
+                            while m > 0 and (
+                                out_i[i, m - 1] < 0
+                                or out_d[i, m - 1] > s
+                                or (out_d[i, m - 1] == s and out_i[i, m - 1] > j)
+                            ):
+                                out_d[i, m] = out_d[i, m - 1]
+                                out_i[i, m] = out_i[i, m - 1]
+                                m -= 1
+                            out_d[i, m] = s
+                            out_i[i, m] = j
+                    continue
+                c = 2 * t + 1
+                la = _box_lb(q, box_lo, box_hi, c, d)
+                lb = _box_lb(q, box_lo, box_hi, c + 1, d)
+                if la <= lb:  # push the farther child first, visit the nearer next
+                    stack[top] = c + 1
+                    lbs[top] = lb
+                    stack[top + 1] = c
+                    lbs[top + 1] = la
+                else:
+                    stack[top] = c
+                    lbs[top] = la
+                    stack[top + 1] = c + 1
+                    lbs[top + 1] = lb
+                top += 2
+    return out_d, out_i

@@ -109,8 +109,35 @@ def effective_threads(n_jobs):
 
 
 @contextmanager
-def numba_threads(n_jobs):
-    """Run the enclosed block with ``effective_threads(n_jobs)`` numba threads."""
+def numba_threads(n_jobs: int | None):
+    """Context manager running the enclosed block with a given number of numba threads.
+
+    The public way for samplers (and users) to bound the threads of imbtab's numba
+    code, including code outside :mod:`imbtab.neighbors`; the previous setting is
+    restored on exit, also after an exception.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        ``None`` keeps numba's current setting, ``-1`` means all cores, a negative ``n``
+        all but ``-n - 1`` cores, a positive value is capped at the number of cores.
+
+    Yields
+    ------
+    n_threads : int
+        The number of threads in effect inside the block.
+
+    Examples
+    --------
+    >>> import numba
+    >>> from imbtab.neighbors import numba_threads
+    >>> before = numba.get_num_threads()
+    >>> with numba_threads(1) as n:
+    ...     n, numba.get_num_threads()
+    (1, 1)
+    >>> numba.get_num_threads() == before
+    True
+    """
     n = effective_threads(n_jobs)
     old = numba.get_num_threads()
     numba.set_num_threads(n)

@@ -8,80 +8,30 @@ from collections import Counter
 
 import numpy as np
 from imblearn.utils import Substitution
-from numba import njit, prange
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from imbtab.base import BaseUnderSampler, Resampled
 from imbtab.neighbors import KNeighbors, kneighbors
-from imbtab.neighbors._validation import numba_threads
 from imbtab.utils._docstring import N_JOBS, RESAMPLE_CONTRACT
 
 __all__ = ["NearMiss"]
 
-# query rows per neighbour call: bounds the temporary copies of the majority rows
+# query rows per neighbour call: bounds the temporary copies of the class rows and the
+# (rows x k) neighbour arrays
 _QUERY_CHUNK = 65536
-# entries of one block of the (majority x minority) distance matrix of NearMiss-2
-_BLOCK_ENTRIES = 1 << 20
 
 
-def _sum_nearest(Q_rows, X, R, k, n_jobs):
-    """Sum of the distances from each row ``X[Q_rows]`` to its ``k`` nearest rows of ``R``."""
+def _sum_distances(Q_rows, X, R, k, n_jobs, farthest=False):
+    """Sum of the distances from each row ``X[Q_rows]`` to its ``k`` nearest (or farthest)
+    rows of ``R``, added in increasing order of distance as imbalanced-learn does."""
     out = np.empty(Q_rows.size, dtype=np.float64)
     for start in range(0, Q_rows.size, _QUERY_CHUNK):
         part = Q_rows[start : start + _QUERY_CHUNK]
-        dist, _ = kneighbors(X[part], R, k=k, n_jobs=n_jobs)
+        dist, _ = kneighbors(X[part], R, k=k, n_jobs=n_jobs, farthest=farthest)
+        if farthest:  # largest first: add from the smallest of the k, like dist[:, -k:]
+            dist = dist[:, ::-1]
         out[start : start + part.size] = dist.astype(np.float64, copy=False).sum(axis=1)
-    return out
-
-
-@njit(parallel=True, cache=True)
-def _add_sum_sqrt_largest(G, q_sq, k, out, offset):  # pragma: no cover - numba
-    """Sum of ``sqrt(max(q_sq[i] + t, 0))`` over the ``k`` largest ``t`` of ``G[i]``.
-
-    Written to ``out[offset + i]``. One pass per row keeping a sorted top-k list (a new value enters only if it beats the
-    current k-th), so the cost is one read of the block.
-    """
-    n, m = G.shape
-    for i in prange(n):
-        top = np.full(k, -np.inf)
-        worst = -np.inf
-        for j in range(m):
-            v = G[i, j]
-            if v > worst:
-                p = k - 1
-                while p > 0 and top[p - 1] < v:
-                    top[p] = top[p - 1]
-                    p -= 1
-                top[p] = v
-                worst = top[k - 1]
-        total = 0.0
-        for t in range(k):
-            total += np.sqrt(max(q_sq[i] + top[t], 0.0))
-        out[offset + i] = total
-
-
-def _sum_farthest(Q_rows, X, R, k, n_jobs=None):
-    """Sum of the distances from each row ``X[Q_rows]`` to its ``k`` farthest rows of ``R``.
-
-    Blocked over the queries, so memory stays at ``_BLOCK_ENTRIES`` distances whatever
-    the sizes: each block of ``-2 q.r`` comes from BLAS, ``|r|^2`` is added and the ``k``
-    largest per row are kept in one numba pass (``|q|^2`` is constant along a row). The
-    expansion is accurate for the large distances this selects.
-    """
-    R = np.asarray(R, dtype=np.float64)
-    n_ref = R.shape[0]
-    k = min(k, n_ref)
-    r_sq = np.einsum("ij,ij->i", R, R)
-    minus_2R = -2.0 * R
-    out = np.empty(Q_rows.size, dtype=np.float64)
-    step = max(1, _BLOCK_ENTRIES // max(n_ref, 1))
-    with numba_threads(n_jobs):
-        for start in range(0, Q_rows.size, step):
-            Q = np.asarray(X[Q_rows[start : start + step]], dtype=np.float64)
-            G = Q @ minus_2R.T
-            G += r_sq[None, :]
-            _add_sum_sqrt_largest(G, np.einsum("ij,ij->i", Q, Q), k, out, start)
     return out
 
 
@@ -162,10 +112,11 @@ class NearMiss(BaseUnderSampler):
     **Cost.** NearMiss-1 runs one exact k-NN query of each resampled class against the
     minority rows (``n_class x n_minority`` distances, in chunks of rows so memory stays
     flat). NearMiss-2 needs the ``n_neighbors`` *farthest* minority rows of every row:
-    the ``n_class x n_minority`` distances are computed block by block with BLAS and
-    reduced in one parallel top-k pass, so memory is bounded by the block size, not by the
-    matrix imbalanced-learn builds in full (``n_class x n_minority`` neighbours sorted
-    per row). NearMiss-3 queries the minority rows against the class
+    one exact k-*farthest* query of the neighbour engine
+    (:func:`~imbtab.neighbors.kneighbors` with ``farthest=True``: the same fused
+    distance + top-k search, ``n_class x n_minority`` distances in chunks of rows), so
+    memory is bounded by the chunk, not by the matrix imbalanced-learn builds in full
+    (``n_class x n_minority`` neighbours sorted per row). NearMiss-3 queries the minority rows against the class
     (``n_minority x n_class``), then the few selected rows against the minority.
 
     **Differences from imbalanced-learn.** Sparse input is not supported (the neighbour
@@ -275,14 +226,16 @@ class NearMiss(BaseUnderSampler):
                     dist, _ = self.nn_.kneighbors(X[class_rows], n_neighbors=k)
                     scores = np.sum(dist[:, -k:], axis=1)
                 else:
-                    scores = _sum_nearest(class_rows, X, X_min, k, self.n_jobs)
+                    scores = _sum_distances(class_rows, X, X_min, k, self.n_jobs)
                 order = _order(scores, farthest=False)
             elif self.version == 2:
                 if custom:
                     dist, _ = self.nn_.kneighbors(X[class_rows], n_neighbors=n_minority)
                     scores = np.sum(dist[:, -k:], axis=1)
                 else:
-                    scores = _sum_farthest(class_rows, X, X_min, k, self.n_jobs)
+                    # imbalanced-learn sums dist[:, -k:] of all n_minority neighbours
+                    k2 = min(k, n_minority)
+                    scores = _sum_distances(class_rows, X, X_min, k2, self.n_jobs, farthest=True)
                 order = _order(scores, farthest=False)
             else:
                 X_class = X[class_rows]
@@ -297,7 +250,7 @@ class NearMiss(BaseUnderSampler):
                     dist, _ = self.nn_.kneighbors(X[class_rows[positions]], n_neighbors=k)
                     scores = np.sum(dist[:, -k:], axis=1)
                 else:
-                    scores = _sum_nearest(class_rows[positions], X, X_min, k, self.n_jobs)
+                    scores = _sum_distances(class_rows[positions], X, X_min, k, self.n_jobs)
                 order = _order(scores, farthest=True)
                 if order.size < n_samples:
                     warnings.warn(

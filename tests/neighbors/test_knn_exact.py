@@ -150,7 +150,7 @@ def test_k_equals_reference_size():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("kind", ["normal", "integer", "offset", "huge", "duplicates"])
-def test_gemm_and_direct_paths_identical(force, dtype, kind):
+def test_gemm_kd_and_direct_paths_identical(force, dtype, kind):
     rng = np.random.default_rng(11)
     if kind == "integer":  # ties everywhere: exercises the certificate fallback
         X = rng.integers(0, 3, size=(300, 4))
@@ -168,14 +168,15 @@ def test_gemm_and_direct_paths_identical(force, dtype, kind):
     ref_self = kneighbors(X, k=7)
     ref_y = kneighbors(X, Y, k=7)
     ref_rows = kneighbors_rows(X, [4, 0, 299], k=3)
-    force("gemm")
-    for got, ref in [
-        (kneighbors(X, k=7), ref_self),
-        (kneighbors(X, Y, k=7), ref_y),
-        (kneighbors_rows(X, [4, 0, 299], k=3), ref_rows),
-    ]:
-        np.testing.assert_array_equal(got[1], ref[1])
-        np.testing.assert_array_equal(got[0], ref[0])
+    for path in ("gemm", "kd"):
+        force(path)
+        for got, ref in [
+            (kneighbors(X, k=7), ref_self),
+            (kneighbors(X, Y, k=7), ref_y),
+            (kneighbors_rows(X, [4, 0, 299], k=3), ref_rows),
+        ]:
+            np.testing.assert_array_equal(got[1], ref[1])
+            np.testing.assert_array_equal(got[0], ref[0])
     d2, ind = brute_knn(X, X, 7, exclude=np.arange(len(X)))
     np.testing.assert_array_equal(ref_self[1], ind)
 
@@ -200,3 +201,7 @@ def test_default_path_choice():
     assert search._use_gemm(10_000, 10_000, 20)
     assert not search._use_gemm(10_000, 10_000, 3)
     assert not search._use_gemm(100, 100, 50)
+    assert search._use_kd(10_000, 10_000, 3)
+    assert not search._use_kd(10_000, 10_000, 7)
+    assert not search._use_kd(16, 100_000, 4)  # too few queries to pay for the build
+    assert not search._use_kd(10_000, 1000, 3)

@@ -9,13 +9,13 @@ from imblearn.under_sampling import RepeatedEditedNearestNeighbours as ImbRENN
 from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
-from imbtab.neighbors import count_other_class
+from imbtab.neighbors import _screen, count_other_class
+from imbtab.neighbors._validation import check_points
 from imbtab.under_sampling import (
     AllKNN,
     EditedNearestNeighbours,
     RepeatedEditedNearestNeighbours,
 )
-from imbtab.under_sampling._prototype_selection import _screen
 
 
 def _data(n_classes=2, n_samples=500, seed=0, weights=None):
@@ -127,7 +127,8 @@ def test_screen_is_exact(k):
     X, y = _data(2, n_samples=6000, seed=4, weights=[0.97, 0.03])
     rows = np.flatnonzero(y == 0)
     assert rows.size >= _screen._MIN_ROWS
-    left = _screen.screen_rows(X, y, rows, k)
+    left, d_o, j_o = _screen.screen_rows(check_points(X), y, rows, k, 1)
+    assert d_o is not None and d_o.shape == left.shape == j_o.shape
     assert left.size < rows.size / 2  # it does prune
     truth = count_other_class(X, y, k, rows=rows) > 0
     assert not truth[np.setdiff1d(np.arange(rows.size), left)].any()
@@ -150,3 +151,38 @@ def test_too_many_neighbours(cls):
     X, y = _data(2, n_samples=30)
     with pytest.raises(ValueError, match="sample.*neighbo|neighbo.*sample"):
         cls(n_neighbors=30).fit_resample(X, y)
+
+
+def _force_screen(monkeypatch):
+    monkeypatch.setattr(_screen, "_MIN_ROWS", 50)
+    monkeypatch.setattr(_screen, "_CELL_SIZE", 40)
+    monkeypatch.setattr(_screen, "_MAX_OTHER_FRACTION", 1.0)
+
+
+@pytest.mark.parametrize("cls", [RepeatedEditedNearestNeighbours, AllKNN])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_repeated_passes_with_carried_bounds_equal_imblearn(monkeypatch, cls, n_classes):
+    # every pass screened (bounds carried from pass to pass), both classes cleaned
+    _force_screen(monkeypatch)
+    X, y = _data(n_classes, n_samples=1200, seed=7)
+    ref = {"RepeatedEditedNearestNeighbours": ImbRENN, "AllKNN": ImbAllKNN}[cls.__name__]
+    for strategy in ["auto", "all"]:
+        _same(cls(sampling_strategy=strategy), ref(sampling_strategy=strategy), X, y)
+
+
+@pytest.mark.parametrize("cls", [EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN])
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+def test_screened_equals_unscreened_on_ties(monkeypatch, cls, kind_sel):
+    # integer data: many exactly tied distances; the screen must follow the tie rule
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 6, size=(900, 3)).astype(float)
+    y = rng.choice(3, size=900, p=[0.6, 0.3, 0.1])
+    plain = cls(sampling_strategy="all", kind_sel=kind_sel).fit_resample(X, y)
+    plain_idx = cls(sampling_strategy="all", kind_sel=kind_sel)
+    plain_idx.fit_resample(X, y)
+    _force_screen(monkeypatch)
+    screened = cls(sampling_strategy="all", kind_sel=kind_sel)
+    X_s, y_s = screened.fit_resample(X, y)
+    np.testing.assert_array_equal(screened.sample_indices_, plain_idx.sample_indices_)
+    np.testing.assert_array_equal(y_s, plain[1])
+    assert len(y_s) < len(y)

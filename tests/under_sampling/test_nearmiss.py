@@ -136,7 +136,6 @@ def test_blocked_paths_and_n_jobs_give_the_same_rows(version, monkeypatch):
         warnings.simplefilter("ignore", UserWarning)
         expected.fit_resample(X, y)
         monkeypatch.setattr(nearmiss_module, "_QUERY_CHUNK", 64)
-        monkeypatch.setattr(nearmiss_module, "_BLOCK_ENTRIES", 500)
         for n_jobs in (1, 2):
             got = NearMiss(version=version, n_jobs=n_jobs)
             got.fit_resample(X, y)
@@ -204,3 +203,18 @@ def test_sample_weight_follows_the_kept_rows():
     )
     np.testing.assert_array_equal(w_res, weights[sampler.sample_indices_])
     np.testing.assert_array_equal(y_res, y[sampler.sample_indices_])
+
+
+def test_version2_more_neighbours_than_minority_rows_matches_imblearn():
+    # imbalanced-learn sums dist[:, -k:] over all n_minority neighbours when k > n_minority
+    X, y = _data(2, n_samples=200, random_state=5)
+    keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:4]])
+    X, y = X[keep], y[keep]
+    _assert_same(*_both(X, y, version=2, n_neighbors=7))
+
+
+def test_uses_only_the_public_engine_api():
+    import inspect
+
+    source = inspect.getsource(nearmiss_module)
+    assert "neighbors._" not in source and "njit" not in source

@@ -74,3 +74,43 @@ def test_single_sample_class_matches_imblearn():
     ref = ImbTomekLinks()
     ref.fit_resample(X, y)
     np.testing.assert_array_equal(ours.sample_indices_, ref.sample_indices_)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_screened_queries_match_imblearn_and_brute_force(monkeypatch, n_classes):
+    # balanced classes (as after SMOTE): the k=1 screen picks the rows to query
+    from imbtab.neighbors import _screen
+
+    monkeypatch.setattr(_screen, "_MIN_ROWS", 50)
+    monkeypatch.setattr(_screen, "_CELL_SIZE", 40)
+    monkeypatch.setattr(_screen, "_MAX_OTHER_FRACTION", 1.0)
+    calls = []
+    real = _screen.other_class_within_k
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(
+        "imbtab.under_sampling._prototype_selection._tomek_links.other_class_within_k", spy
+    )
+    X, y = make_classification(
+        n_samples=1500, n_features=4, n_informative=3, n_redundant=0, n_classes=n_classes,
+        class_sep=0.5, random_state=3,
+    )  # fmt: skip
+    ours = TomekLinks(sampling_strategy="all")
+    X_a, y_a = ours.fit_resample(X, y)
+    ref = ImbTomekLinks(sampling_strategy="all")
+    ref.fit_resample(X, y)
+    assert calls and len(y_a) < len(y)
+    np.testing.assert_array_equal(ours.sample_indices_, ref.sample_indices_)
+    # integer data with ties: against the brute-force definition
+    rng = np.random.default_rng(1)
+    X = rng.integers(0, 8, size=(1500, 2)).astype(float)
+    y = rng.integers(0, n_classes, size=1500)
+    d2 = ((X[:, None, :] - X[None]) ** 2).sum(-1)
+    np.fill_diagonal(d2, np.inf)
+    nn = np.lexsort((np.arange(len(y))[None, :].repeat(len(y), 0), d2), axis=1)[:, 0]
+    linked = (y[nn] != y) & (nn[nn] == np.arange(len(y)))
+    removed = linked | np.isin(np.arange(len(y)), nn[linked])
+    np.testing.assert_array_equal(tomek_kept(X, y, set(range(n_classes))), np.flatnonzero(~removed))

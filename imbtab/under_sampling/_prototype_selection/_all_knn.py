@@ -135,14 +135,16 @@ class AllKNN(BaseCleaningSampler):
         minority = class_minority(y)
         indices = np.arange(y.shape[0])
         X_cur, y_cur = X, y
+        near2 = np.zeros(y.shape[0])  # lower bounds carried from pass to pass
         for k in range(1, largest + 1):
             strategy = (
                 self.sampling_strategy_
                 if k == 1
                 else check_sampling_strategy(self.sampling_strategy, y_cur, "clean-sampling")
             )
-            kept = edit(X_cur, y_cur, strategy, k, self.kind_sel, self.n_jobs)
+            kept = edit(X_cur, y_cur, strategy, k, self.kind_sel, self.n_jobs, near2)
             X_cur, y_cur, indices = X_cur[kept], y_cur[kept], indices[kept]
+            near2 = near2[kept]
             below, vanished = stop_flags(y_cur, target_stats, minority)
             if (below and not self.allow_minority) or vanished:
                 break

@@ -10,6 +10,8 @@ from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbtab.base import BaseCleaningSampler, Resampled
+from imbtab.neighbors._screen import other_class_within_k
+from imbtab.neighbors._validation import check_points, numba_threads
 from imbtab.under_sampling._prototype_selection._common import (
     check_enough_samples,
     encode,
@@ -17,7 +19,6 @@ from imbtab.under_sampling._prototype_selection._common import (
     is_int,
     vote,
 )
-from imbtab.under_sampling._prototype_selection._screen import screen_rows
 from imbtab.utils._docstring import N_JOBS, RESAMPLE_CONTRACT
 
 __all__ = ["EditedNearestNeighbours", "edit"]
@@ -31,18 +32,45 @@ def _decide(labels: np.ndarray, own: np.ndarray, kind_sel: str, n_classes: int) 
     return vote(labels, n_classes) == own
 
 
-def edit(X, y, classes_to_clean, n_neighbors, kind_sel, n_jobs=None) -> np.ndarray:
+def _impure_rows(X, codes, classes_to_clean, k, n_jobs, near2=None) -> dict:
+    """Positions (within each class) of rows with an other-class row among their k-NN.
+
+    Classes are screened largest first: each screen leaves lower bounds on the distance
+    from its rows to the other classes, which lets the screens of smaller classes skip
+    most of them. The answer does not depend on the order. ``near2`` (updated in place)
+    may carry such bounds in from an earlier pass on a superset of the rows.
+    """
+    Xv = check_points(X)
+    if near2 is None:
+        near2 = np.zeros(Xv.shape[0])
+    sizes = np.bincount(codes)
+    out = {}
+    with numba_threads(n_jobs) as nt:
+        for ci in sorted(classes_to_clean, key=lambda c: (-sizes[c], c)):
+            rows = np.flatnonzero(codes == ci)
+            mask = other_class_within_k(Xv, codes, rows, k, nt, near2=near2)
+            out[ci] = np.flatnonzero(mask)
+    return out
+
+
+def edit(X, y, classes_to_clean, n_neighbors, kind_sel, n_jobs=None, near2=None) -> np.ndarray:
     """Rows kept by ENN, class by class in sorted label order (imbalanced-learn's order).
 
     ``n_neighbors`` is an int (neighbours besides the row itself, found with
     :mod:`imbtab.neighbors`) or an object with ``kneighbors`` (cloned, fit on ``X``
-    and queried; its first neighbour is dropped, as imbalanced-learn does).
+    and queried; its first neighbour is dropped, as imbalanced-learn does). ``near2``
+    (float array, one entry per row, updated in place) holds lower bounds on each row's
+    squared distance to the other classes; repeated passes pass it on (subset with the
+    kept rows), so later passes skip the searches the bounds already settle.
     """
     classes, codes = encode(y)
     n = X.shape[0]
     estimator = None
+    impure = {}
     if is_int(n_neighbors):
         check_enough_samples(n_neighbors, n - 1, "X (each row's own index excluded)")
+        to_clean = [ci for ci, label in enumerate(classes) if label in classes_to_clean]
+        impure = _impure_rows(X, codes, to_clean, n_neighbors, n_jobs, near2)
     else:
         estimator = clone(n_neighbors).fit(X)
     kept = []
@@ -54,8 +82,12 @@ def edit(X, y, classes_to_clean, n_neighbors, kind_sel, n_jobs=None) -> np.ndarr
                 cand = np.arange(rows.size)
                 ind = estimator.kneighbors(X[rows], return_distance=False)[:, 1:]
             else:
-                cand = screen_rows(X, codes, rows, n_neighbors, n_jobs)
-                ind = exact_neighbors(X, rows[cand], n_neighbors, n_jobs)
+                cand = impure[ci]
+                if kind_sel == "all":
+                    keep[cand] = False
+                    cand = cand[:0]
+                else:
+                    ind = exact_neighbors(X, rows[cand], n_neighbors, n_jobs)
             if cand.size:
                 keep[cand] = _decide(codes[ind], codes[rows[cand]], kind_sel, classes.size)
             rows = rows[keep]
@@ -120,8 +152,12 @@ class EditedNearestNeighbours(BaseCleaningSampler):
     cell of a Voronoi partition of its class into cells of a few hundred rows. If the
     other class is strictly farther, the neighbourhood is pure and the row is kept.
     Only the remaining candidate rows get an exact k-NN search over all of ``X``, and
-    only they need their neighbours' labels. The result is exact: the screen never
-    discards a row that the full search would remove.
+    only they need their neighbours' labels (with ``kind_sel='all'`` not even those: the
+    screen's exact resolution already says whether an other-class row is among the k
+    nearest). Classes are screened largest first, and each screen leaves a lower bound
+    on every row's distance to the other classes, so a later class whose neighbourhoods
+    are small (e.g. SMOTE output) only checks the few rows that come that close. The
+    result is exact: the screen never discards a row that the full search would remove.
 
     **Ties.** imbalanced-learn fits ``NearestNeighbors(n_neighbors + 1)`` on ``X`` and
     drops the first column, assuming it is the row itself; imbtab excludes the row by

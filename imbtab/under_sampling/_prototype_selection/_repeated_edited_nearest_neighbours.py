@@ -132,15 +132,17 @@ class RepeatedEditedNearestNeighbours(BaseCleaningSampler):
         minority = class_minority(y)
         indices = np.arange(y.shape[0])
         X_cur, y_cur = X, y
+        near2 = np.zeros(y.shape[0])  # lower bounds carried from pass to pass
         for n_iter in range(self.max_iter):
             strategy = (
                 self.sampling_strategy_
                 if n_iter == 0
                 else check_sampling_strategy(self.sampling_strategy, y_cur, "clean-sampling")
             )
-            kept = edit(X_cur, y_cur, strategy, self.n_neighbors, self.kind_sel, self.n_jobs)
+            kept = edit(X_cur, y_cur, strategy, self.n_neighbors, self.kind_sel, self.n_jobs, near2)
             converged = kept.size == y_cur.shape[0]
             X_cur, y_cur, indices = X_cur[kept], y_cur[kept], indices[kept]
+            near2 = near2[kept]
             below, vanished = stop_flags(y_cur, target_stats, minority)
             if converged or below or vanished:
                 break

@@ -9,6 +9,8 @@ from imblearn.utils import Substitution
 
 from imbtab.base import BaseCleaningSampler, Resampled
 from imbtab.neighbors import mutual_nearest_pairs
+from imbtab.neighbors._screen import other_class_within_k, screen_applies
+from imbtab.neighbors._validation import check_points, numba_threads
 from imbtab.under_sampling._prototype_selection._common import (
     encode,
 )
@@ -20,14 +22,25 @@ __all__ = ["TomekLinks", "tomek_kept"]
 def tomek_kept(X, y, classes_to_clean, n_jobs=None) -> np.ndarray:
     """Rows (in original order) not removed as members of a Tomek link.
 
-    Every link joins two classes, so it has an end outside the largest class: querying
-    the nearest neighbour of every row outside the largest class, plus the reverse
-    check of :func:`imbtab.neighbors.mutual_nearest_pairs`, finds every link.
+    Every link joins two classes, so it has an end outside the largest class whose
+    nearest neighbour has another label: those rows (found with the exact screen of
+    :func:`imbtab.neighbors.has_other_class_within_k`, k=1) plus the reverse check of
+    :func:`imbtab.neighbors.mutual_nearest_pairs` give every link.
     """
     classes, codes = encode(y)
     counts = np.bincount(codes, minlength=classes.size)
-    queries = np.flatnonzero(codes != np.argmax(counts))
-    i, j = mutual_nearest_pairs(X, codes, queries, n_jobs=n_jobs)
+    queries = []
+    Xv = check_points(X)
+    with numba_threads(n_jobs) as nt:
+        for c in range(classes.size):
+            if c != np.argmax(counts):
+                rows = np.flatnonzero(codes == c)
+                if screen_applies(codes, rows, 1):
+                    # only rows whose nearest neighbour has another label can be in a link
+                    rows = rows[other_class_within_k(Xv, codes, rows, 1, nt)]
+                queries.append(rows)
+    queries = np.sort(np.concatenate(queries)) if queries else np.arange(0)
+    i, j = mutual_nearest_pairs(Xv, codes, queries, n_jobs=n_jobs)
     linked = np.zeros(y.shape[0], dtype=bool)
     linked[i] = True
     linked[j] = True

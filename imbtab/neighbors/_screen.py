@@ -1,0 +1,293 @@
+"""Exact "is an other-class row among my k nearest neighbours?" for the rows of one class.
+
+For a row ``i`` of class ``c`` let ``(d_o, j_o)`` be its nearest other-class row in the
+engine's order (squared distance, then index) and ``(d_k, j_k)`` its k-th nearest
+same-class row (own index excluded). An other-class row is among the k nearest
+neighbours of ``i`` iff ``(d_o, j_o)`` comes before ``(d_k, j_k)``.
+
+The screen settles most rows of a large class without ``(d_k, j_k)``: any k-th nearest
+distance within a subset of the class is an upper bound ``U(i) >= d_k``, so
+``d_o > U(i)`` proves the neighbourhood pure. The subsets are the cells of a Voronoi
+partition of the class (a few hundred rows around random class rows):
+
+1. every row searches its own cell;
+2. rows still unsettled search the ``_N_PROBE`` cells with the nearest centres.
+
+``d_o`` for every row costs ``n_c * n_other`` distance evaluations, the rounds
+``n_c * (n_cells + cell_size)`` and ``n_left * _N_PROBE * cell_size``, all far below
+the ``n_c * n`` of a full search when the other classes are small. Only the rows left
+get an exact search, over their own class when it is a small part of the data.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numba
+import numpy as np
+
+from ._search import _knn_sq
+
+__all__ = ["other_class_within_k", "screen_applies", "screen_rows"]
+
+# the screen pays off when the other classes are a small part of X
+_MIN_ROWS = 4000
+_MAX_OTHER_FRACTION = 0.5  # two balanced classes still pay (about 2x on SMOTE output)
+_CELL_SIZE = 600
+_N_PROBE = 8
+_TAU_QUANTILE = 0.99  # rows with an own-cell bound below this quantile use near2
+_TAU_MAX_SHARE = 0.5  # ... unless more than this share of the other rows is that close
+_SMALL = 4096  # searches with fewer query rows run on one thread
+_CHUNK = 131072  # query rows per search (bounds the temporary copies)
+_SAME_CLASS_SEARCH = 0.75  # below this share of X, unsettled rows search their class only
+
+
+def _no_excl(n):
+    return np.full(n, -1, dtype=np.int64)
+
+
+def _nearest_other(X, Q, rows, other, own, near2, nt):
+    """Nearest other-class row of each row of ``Q = X[rows]`` (squared distance, index).
+
+    Exact wherever it matters: a row whose result exceeds ``own`` may get a larger value
+    than its true nearest distance, but one that still exceeds ``own``. ``near2`` (or
+    None) holds for every row a lower bound on its squared distance to any row of
+    another class (0 if unknown); it is used and tightened here:
+
+    * a row whose own bound is already exceeded by its lower bound needs no search;
+    * rows whose bound ``own`` is below a threshold ``tau`` only search the other rows
+      ``y`` with ``near2[y] <= tau``: any other row within ``own`` of them is one.
+    """
+    m = Q.shape[0]
+    d_o = np.full(m, np.inf)
+    j_o = np.full(m, -1, dtype=np.int64)
+    need = np.ones(m, dtype=bool)
+    small = np.zeros(m, dtype=bool)
+    tau = np.inf
+    if near2 is not None:
+        lb = near2[rows]
+        need = ~(lb > own)
+        d_o[~need] = lb[~need]
+        finite = own[need & np.isfinite(own)]
+        if finite.size:
+            tau = float(np.quantile(finite, _TAU_QUANTILE))
+            close = other[near2[other] <= tau]
+            if close.size <= _TAU_MAX_SHARE * other.size:
+                small = need & (own < tau)
+    for group, ref in ((np.flatnonzero(need & ~small), other), (np.flatnonzero(small), None)):
+        if group.size == 0:
+            continue
+        if ref is None:
+            ref = close
+            if ref.size == 0:
+                continue  # nothing is within tau: d_o stays inf (> own)
+        R = np.ascontiguousarray(X[ref])
+        for a in range(0, group.size, _CHUNK):
+            g = group[a : a + _CHUNK]
+            d2, jj = _knn_sq(Q[g], R, _no_excl(g.size), 1, nt)
+            d_o[g] = d2[:, 0]
+            j_o[g] = ref[jj[:, 0]]
+    if near2 is not None:
+        # exact where searched over all other rows; min(., tau) where only the close ones
+        # were searched (every other row left out is farther than tau); kept elsewhere
+        new = d_o.copy()
+        new[small] = np.minimum(d_o[small], tau)
+        near2[rows] = np.maximum(near2[rows], np.where(need, new, near2[rows]))
+    return d_o, j_o
+
+
+def screen_applies(codes, rows, k, max_other_fraction=None) -> bool:
+    """Whether :func:`screen_rows` would screen ``rows`` (all the rows of one class)."""
+    if max_other_fraction is None:
+        max_other_fraction = _MAX_OTHER_FRACTION
+    n = codes.shape[0]
+    if rows.size == 0:
+        return False
+    n_other = n - int(np.count_nonzero(codes == codes[rows[0]]))
+    return (
+        0 < n_other <= max_other_fraction * n
+        and rows.size >= _MIN_ROWS
+        and rows.size + n_other == n
+        and rows.size - 1 >= k
+    )
+
+
+def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None):
+    """Screen the rows ``rows`` (all the rows of one class, sorted) for pure neighbourhoods.
+
+    ``X`` validated (C-contiguous float), call inside ``numba_threads`` (``nt`` threads).
+    The screen runs only when the other classes hold at most ``max_other_fraction``
+    (default ``_MAX_OTHER_FRACTION``) of the rows. ``near2`` (optional, shared across
+    the classes of one call, zeros at first) holds for every row a lower bound on its
+    squared distance to any row of another class; the screen uses and updates it.
+
+    Returns
+    -------
+    left : ndarray of int
+        Positions in ``rows`` not settled (the others certainly have only same-class
+        rows among their k nearest neighbours).
+    d_o, j_o : ndarray or None
+        Squared distance and index in ``X`` of the nearest other-class row of
+        ``rows[left]`` (``None`` when the screen did not run).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    n = X.shape[0]
+    if max_other_fraction is None:
+        max_other_fraction = _MAX_OTHER_FRACTION
+    everything = np.arange(rows.size)
+    if rows.size == 0:
+        return everything, None, None
+    c = codes[rows[0]]
+    other = np.flatnonzero(codes != c)
+    if (
+        other.size == 0
+        or rows.size < _MIN_ROWS
+        or other.size > max_other_fraction * n
+        or rows.size + other.size != n
+        or rows.size - 1 < k
+    ):
+        return everything, None, None
+    Q = _Rows(X, rows)
+    cells = _Cells(Q, nt)
+    own = cells.own_bound(k)
+    d_o, j_o = _nearest_other(X, Q, rows, other, own, near2, nt)
+    # strict: d_o > bound >= k-th same-class squared distance
+    left = np.flatnonzero(~(d_o > own))
+    if left.size:
+        settled = d_o[left] > cells.probe_bound(left, k, _N_PROBE)
+        left = left[~settled]
+    return left, d_o[left], j_o[left]
+
+
+def other_class_within_k(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None):
+    """Exact mask: is an other-class row among the k nearest neighbours of ``X[rows]``?
+
+    ``rows`` are all the rows of one class (sorted); ``k <= n - 1``. Same tie rule as the
+    engine (distance, then the smaller index; own index excluded).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    n = X.shape[0]
+    out = np.zeros(rows.size, dtype=bool)
+    if rows.size == 0:
+        return out
+    c = codes[rows[0]]
+    if rows.size - 1 < k:
+        out[:] = rows.size < n  # the class cannot fill k neighbours
+        return out
+    left, d_o, j_o = screen_rows(
+        X, codes, rows, k, nt, max_other_fraction=max_other_fraction, near2=near2
+    )
+    if left.size == 0:
+        return out
+    q = rows[left]
+    if d_o is None or rows.size >= _SAME_CLASS_SEARCH * n:
+        _, ind = _knn_sq(np.ascontiguousarray(X[q]), X, q, k, nt)
+        out[left] = (codes[ind] != c).any(axis=1)
+        return out
+    # k-th same-class neighbour (lexicographic), compared with the nearest other row
+    d_k, j_k = _knn_sq(np.ascontiguousarray(X[q]), np.ascontiguousarray(X[rows]), left, k, nt)
+    d_k, j_k = d_k[:, k - 1], rows[j_k[:, k - 1]]
+    out[left] = (d_o < d_k) | ((d_o == d_k) & (j_o < j_k))
+    return out
+
+
+@contextmanager
+def _one_thread():
+    """Run small searches on one thread (waking threads costs more, worse when busy)."""
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield 1
+    finally:
+        numba.set_num_threads(old)
+
+
+class _Rows:
+    """The rows ``X[rows]`` without a copy of them all: ``Q[pos]`` copies only ``pos``."""
+
+    def __init__(self, X, rows):
+        self.X, self.rows = X, rows
+        self.shape = (rows.size, X.shape[1])
+
+    def __getitem__(self, pos):
+        return np.ascontiguousarray(self.X[self.rows[pos]])
+
+
+class _Cells:
+    """A Voronoi partition of the rows of ``Q`` (a :class:`_Rows`) around random ones."""
+
+    def __init__(self, Q, nt):
+        self.Q = Q
+        self.nt = nt
+        m = Q.shape[0]
+        self.n_cells = max(1, m // _CELL_SIZE)
+        rng = np.random.default_rng(0)
+        self.centres = np.ascontiguousarray(
+            Q[np.sort(rng.choice(m, size=self.n_cells, replace=False))]
+        )
+        cell = np.empty(m, dtype=np.int64)
+        for a in range(0, m, _CHUNK):
+            b = min(m, a + _CHUNK)
+            cell[a:b] = _knn_sq(Q[a:b], self.centres, _no_excl(b - a), 1, nt)[1][:, 0]
+        order = np.argsort(cell, kind="stable")
+        starts = np.searchsorted(cell[order], np.arange(self.n_cells + 1))
+        self.members = [order[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
+
+    def own_bound(self, k):
+        """Squared k-th nearest distance of every row within its own cell (inf if too small)."""
+        bound = np.full(self.Q.shape[0], np.inf)
+        with _one_thread() as nt:
+            for members in self.members:
+                if members.size > k:
+                    Qm = self.Q[members]
+                    d2, _ = _knn_sq(Qm, Qm, np.arange(members.size, dtype=np.int64), k, nt)
+                    bound[members] = d2[:, k - 1]
+        return bound
+
+    def probe_bound(self, rows, k, n_probe):
+        """Squared k-th nearest distance of ``Q[rows]`` over the cells of their nearest centres."""
+        n_probe = min(n_probe, self.n_cells)
+        _, probes = _knn_sq(
+            np.ascontiguousarray(self.Q[rows]), self.centres, _no_excl(rows.size), n_probe, self.nt
+        )
+        cand = np.full((rows.size, n_probe * k), np.inf)
+        flat_cell = probes.ravel()
+        flat_pos = np.repeat(np.arange(rows.size), n_probe)
+        slot = np.tile(np.arange(n_probe), rows.size)
+        order = np.argsort(flat_cell, kind="stable")
+        starts = np.searchsorted(flat_cell[order], np.arange(self.n_cells + 1))
+        for cell_id in range(self.n_cells):
+            sel = order[starts[cell_id] : starts[cell_id + 1]]
+            members = self.members[cell_id]
+            if sel.size == 0 or members.size == 0:
+                continue
+            pos = flat_pos[sel]
+            # own index excluded: position of the query within this cell (members sorted)
+            at = np.minimum(np.searchsorted(members, rows[pos]), members.size - 1)
+            excl = np.where(members[at] == rows[pos], at, -1).astype(np.int64)
+            kk = min(k, members.size - 1) if (excl >= 0).any() else min(k, members.size)
+            if kk <= 0:
+                continue
+            Qs = np.ascontiguousarray(self.Q[rows[pos]])
+            if sel.size < _SMALL:
+                with _one_thread() as nt:
+                    d2 = _probe_knn(Qs, np.ascontiguousarray(self.Q[members]), excl, kk, nt)
+            else:
+                d2 = _probe_knn(Qs, np.ascontiguousarray(self.Q[members]), excl, kk, self.nt)
+            s = slot[sel]
+            for t in range(kk):
+                cand[pos, s * k + t] = d2[:, t]
+        return np.sort(cand, axis=1)[:, k - 1]
+
+
+def _probe_knn(Qs, R, excl, kk, nt):
+    """kk nearest squared distances; rows whose own index is in ``R`` skip it."""
+    n_inside = int((excl >= 0).sum())
+    if n_inside == 0 or n_inside == excl.size:
+        return _knn_sq(Qs, R, excl, kk, nt)[0]
+    out = np.full((Qs.shape[0], kk), np.inf)
+    inside = excl >= 0
+    for mask in (inside, ~inside):
+        idx = np.flatnonzero(mask)
+        out[idx] = _knn_sq(np.ascontiguousarray(Qs[idx]), R, excl[idx], kk, nt)[0]
+    return out

@@ -10,8 +10,9 @@ from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbtab.base import BaseCleaningSampler, Resampled
+from imbtab.neighbors import numba_threads
 from imbtab.neighbors._screen import other_class_within_k
-from imbtab.neighbors._validation import check_points, numba_threads
+from imbtab.neighbors._validation import check_points
 from imbtab.under_sampling._prototype_selection._common import (
     check_enough_samples,
     encode,

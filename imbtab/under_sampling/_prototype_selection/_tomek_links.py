@@ -8,9 +8,9 @@ import numpy as np
 from imblearn.utils import Substitution
 
 from imbtab.base import BaseCleaningSampler, Resampled
-from imbtab.neighbors import mutual_nearest_pairs
+from imbtab.neighbors import mutual_nearest_pairs, numba_threads
 from imbtab.neighbors._screen import other_class_within_k, screen_applies
-from imbtab.neighbors._validation import check_points, numba_threads
+from imbtab.neighbors._validation import check_points
 from imbtab.under_sampling._prototype_selection._common import (
     encode,
 )

@@ -296,6 +296,11 @@ def report(
     mean.to_csv(out / f"per_dataset_{metric}.csv")
 
     doc.heading("Statistical comparison")
+    if comp.dropped_methods:
+        doc.para(
+            "Left out of the tests (scored on at most half of the datasets; failed or not "
+            "applicable elsewhere, see the failures column): " + ", ".join(comp.dropped_methods)
+        )
     if comp.dropped_datasets:
         doc.para(
             "Left out of the tests (a method has no score there): "

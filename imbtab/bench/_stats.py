@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,7 @@ class Comparison:
     ranks: pd.DataFrame  # per-dataset ranks, 1 = best
     average_ranks: pd.Series
     dropped_datasets: list
+    dropped_methods: list = field(default_factory=list)
     friedman_chi2: float = np.nan
     friedman_p: float = np.nan
     iman_davenport_f: float = np.nan
@@ -69,8 +70,11 @@ def compare_methods(
 ) -> Comparison:
     """Average ranks, Friedman / Iman-Davenport, Nemenyi and Holm-corrected Wilcoxon tests.
 
-    Datasets where any method has no score are left out of the tests (listed in
-    ``dropped_datasets``). Ranks use the average rank for ties.
+    A method with scores on at most half of the datasets (one that fails or does not
+    apply on most of them) is left out of the tests first (``dropped_methods``), so that
+    it does not take the other methods' datasets with it; then datasets where any
+    remaining method has no score are left out (``dropped_datasets``). Ranks use the
+    average rank for ties.
 
     Parameters
     ----------
@@ -87,7 +91,9 @@ def compare_methods(
     -------
     Comparison
     """
-    complete = matrix.dropna(axis=0, how="any")
+    coverage = matrix.notna().sum(axis=0)
+    sparse_methods = [m for m in matrix.columns if coverage[m] <= matrix.shape[0] / 2]
+    complete = matrix.drop(columns=sparse_methods).dropna(axis=0, how="any")
     dropped = sorted(set(matrix.index) - set(complete.index))
     ranks = complete.rank(axis=1, ascending=not higher_is_better, method="average")
     comp = Comparison(
@@ -96,6 +102,7 @@ def compare_methods(
         ranks=ranks,
         average_ranks=ranks.mean(axis=0).sort_values(),
         dropped_datasets=dropped,
+        dropped_methods=sparse_methods,
         alpha=alpha,
     )
     n, k = complete.shape

@@ -319,6 +319,12 @@ def test_statistics_against_demsar():
     with_gap = matrix.copy()
     with_gap.iloc[0, 0] = np.nan
     assert compare_methods(with_gap).dropped_datasets == [0]
+    # a method scored on at most half of the datasets leaves the tests, not the datasets
+    mostly_missing = matrix.copy()
+    mostly_missing.iloc[: (len(matrix) + 1) // 2, 0] = np.nan
+    comp = compare_methods(mostly_missing)
+    assert comp.dropped_methods == [matrix.columns[0]]
+    assert comp.dropped_datasets == [] and comp.matrix.shape == (len(matrix), 2)
 
 
 def test_report_files(finished_db, tmp_path):

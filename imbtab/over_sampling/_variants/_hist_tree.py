@@ -62,6 +62,21 @@ def _apply_bins(X, flat, sizes, codes):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
+def _gini_score(cum, total, n_left, n_right):  # pragma: no cover
+    """Split score (higher is better): sum of squared class counts over size, both sides.
+
+    Maximising it minimises the weighted Gini impurity of the two children.
+    """
+    sl = 0.0
+    sr = 0.0
+    for c in range(cum.shape[0]):
+        sl += cum[c] * cum[c]
+        rc = total[c] - cum[c]
+        sr += rc * rc
+    return sl / n_left + sr / n_right
+
+
+@njit(cache=True, nogil=True)
 def _grow(
     X, codes, y, idx, n_classes, max_depth, min_leaf, feat, thr, left, right, value
 ):  # pragma: no cover
@@ -125,13 +140,7 @@ def _grow(
                 n_right = n - n_left
                 if n_right < min_leaf:
                     break
-                sl = 0.0
-                sr = 0.0
-                for c in range(n_classes):
-                    sl += cum[c] * cum[c]
-                    rc = total[c] - cum[c]
-                    sr += rc * rc
-                score = sl / n_left + sr / n_right
+                score = _gini_score(cum, total, n_left, n_right)
                 if score > best_score:
                     best_score = score
                     best_f = j
@@ -180,13 +189,7 @@ def _grow(
             n_right = n - n_left
             if n_left < min_leaf or n_right < min_leaf:
                 continue
-            sl = 0.0
-            sr = 0.0
-            for c in range(n_classes):
-                sl += cum[c] * cum[c]
-                rc = total[c] - cum[c]
-                sr += rc * rc
-            score = sl / n_left + sr / n_right
+            score = _gini_score(cum, total, n_left, n_right)
             if score > best_score:
                 best_score = score
                 threshold = v / 2.0 + v_next / 2.0

@@ -13,7 +13,9 @@ from collections import Counter
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils._param_validation import HasMethods, Interval
 
+from imbtab.base import BaseCleaningSampler
 from imbtab.neighbors import kneighbors_rows
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "check_enough_samples",
     "encode",
     "vote",
+    "SeededSelectionSampler",
 ]
 
 
@@ -73,3 +76,34 @@ def object_neighbors(nn, X: np.ndarray, rows: np.ndarray) -> np.ndarray:
 def exact_neighbors(X, rows, k, n_jobs):
     """Indices of the k nearest rows of ``X[rows]`` in ``X`` (own index excluded)."""
     return kneighbors_rows(X, rows, k, return_distance=False, n_jobs=n_jobs)
+
+
+class SeededSelectionSampler(BaseCleaningSampler):
+    """Parameters shared by the rules that grow a store from random seeds (CNN, OSS)."""
+
+    _parameter_constraints: dict = {
+        **BaseCleaningSampler._parameter_constraints,
+        "n_neighbors": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            HasMethods(["kneighbors", "kneighbors_graph"]),
+            None,
+        ],
+        "n_seeds_S": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_jobs": [numbers.Integral, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        n_neighbors=None,
+        n_seeds_S=1,
+        n_jobs=None,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.n_neighbors = n_neighbors
+        self.n_seeds_S = n_seeds_S
+        self.n_jobs = n_jobs

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
 
 import numpy as np
 from imblearn.utils import Substitution
 from sklearn.base import clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 
 from imbtab.base import BaseCleaningSampler, Resampled
 from imbtab.neighbors import kneighbors
 from imbtab.under_sampling._prototype_selection._cnn_kernel import scan_block
 from imbtab.under_sampling._prototype_selection._common import (
+    SeededSelectionSampler,
     check_enough_samples,
     class_minority,
     encode,
@@ -69,7 +68,7 @@ def _condense_estimator(estimator, X, codes, store, cls_rows, eligible, label):
     n_jobs=N_JOBS,
     contract=RESAMPLE_CONTRACT,
 )
-class CondensedNearestNeighbour(BaseCleaningSampler):
+class CondensedNearestNeighbour(SeededSelectionSampler):
     """Keep a consistent subset: the rows a growing k-NN store misclassifies (Hart's CNN).
 
     A drop-in replacement for :class:`imblearn.under_sampling.CondensedNearestNeighbour`:
@@ -151,33 +150,6 @@ class CondensedNearestNeighbour(BaseCleaningSampler):
     >>> bool((y_res == 1).sum() == (y == 1).sum()), bool((y_res == 0).sum() < (y == 0).sum())
     (True, True)
     """
-
-    _parameter_constraints: dict = {
-        **BaseCleaningSampler._parameter_constraints,
-        "n_neighbors": [
-            Interval(numbers.Integral, 1, None, closed="left"),
-            HasMethods(["kneighbors", "kneighbors_graph"]),
-            None,
-        ],
-        "n_seeds_S": [Interval(numbers.Integral, 1, None, closed="left")],
-        "n_jobs": [numbers.Integral, None],
-        "random_state": ["random_state"],
-    }
-
-    def __init__(
-        self,
-        *,
-        sampling_strategy="auto",
-        random_state=None,
-        n_neighbors=None,
-        n_seeds_S=1,
-        n_jobs=None,
-    ):
-        super().__init__(sampling_strategy=sampling_strategy)
-        self.random_state = random_state
-        self.n_neighbors = n_neighbors
-        self.n_seeds_S = n_seeds_S
-        self.n_jobs = n_jobs
 
     def _resample(self, X, y, sample_weight):
         random_state = check_random_state(self.random_state)

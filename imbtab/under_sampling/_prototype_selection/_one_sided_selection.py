@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
 
 import numpy as np
 from imblearn.utils import Substitution
 from sklearn.base import clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 
 from imbtab.base import BaseCleaningSampler, Resampled
 from imbtab.neighbors import kneighbors
 from imbtab.under_sampling._prototype_selection._common import (
+    SeededSelectionSampler,
     check_enough_samples,
     class_minority,
     encode,
@@ -32,7 +31,7 @@ __all__ = ["OneSidedSelection"]
     n_jobs=N_JOBS,
     contract=RESAMPLE_CONTRACT,
 )
-class OneSidedSelection(BaseCleaningSampler):
+class OneSidedSelection(SeededSelectionSampler):
     """Keep the rows a small seed store misclassifies, then remove Tomek links.
 
     A drop-in replacement for :class:`imblearn.under_sampling.OneSidedSelection`: same
@@ -102,33 +101,6 @@ class OneSidedSelection(BaseCleaningSampler):
     >>> bool((y_res == 1).sum() == (y == 1).sum()), bool((y_res == 0).sum() < (y == 0).sum())
     (True, True)
     """
-
-    _parameter_constraints: dict = {
-        **BaseCleaningSampler._parameter_constraints,
-        "n_neighbors": [
-            Interval(numbers.Integral, 1, None, closed="left"),
-            HasMethods(["kneighbors", "kneighbors_graph"]),
-            None,
-        ],
-        "n_seeds_S": [Interval(numbers.Integral, 1, None, closed="left")],
-        "n_jobs": [numbers.Integral, None],
-        "random_state": ["random_state"],
-    }
-
-    def __init__(
-        self,
-        *,
-        sampling_strategy="auto",
-        random_state=None,
-        n_neighbors=None,
-        n_seeds_S=1,
-        n_jobs=None,
-    ):
-        super().__init__(sampling_strategy=sampling_strategy)
-        self.random_state = random_state
-        self.n_neighbors = n_neighbors
-        self.n_seeds_S = n_seeds_S
-        self.n_jobs = n_jobs
 
     def _resample(self, X, y, sample_weight):
         random_state = check_random_state(self.random_state)

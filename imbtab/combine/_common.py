@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import clone
 
 from imbtab.base import Resampled
+from imbtab.over_sampling import SMOTE
 
-__all__ = ["oversample_then_select"]
+__all__ = ["smote_for", "oversample_then_select"]
 
 
 def oversample_then_select(smote, cleaner, X, y) -> Resampled:
@@ -26,3 +28,10 @@ def oversample_then_select(smote, cleaner, X, y) -> Resampled:
     rows = rows.copy()
     rows[synthetic] = n + np.arange(kept_new.size)
     return Resampled(rows=rows, X_new=X_new, y_new=y_new)
+
+
+def smote_for(owner) -> SMOTE:
+    """The over-sampler to use: a clone of ``owner.smote``, or SMOTE with the owner's settings."""
+    if owner.smote is not None:
+        return clone(owner.smote)
+    return SMOTE(sampling_strategy=owner.sampling_strategy, random_state=owner.random_state)

@@ -9,7 +9,7 @@ from imblearn.utils import Substitution
 from sklearn.base import clone
 
 from imbtab.base import BaseOverSampler, SamplerMixin
-from imbtab.combine._common import oversample_then_select
+from imbtab.combine._common import oversample_then_select, smote_for
 from imbtab.over_sampling import SMOTE
 from imbtab.under_sampling import EditedNearestNeighbours
 from imbtab.utils._docstring import N_JOBS, RANDOM_STATE, RESAMPLE_CONTRACT
@@ -119,12 +119,7 @@ class SMOTEENN(SamplerMixin, BaseSampler):
         self.n_jobs = n_jobs
 
     def _resample(self, X, y, sample_weight):
-        if self.smote is not None:
-            self.smote_ = clone(self.smote)
-        else:
-            self.smote_ = SMOTE(
-                sampling_strategy=self.sampling_strategy, random_state=self.random_state
-            )
+        self.smote_ = smote_for(self)
         if self.enn is not None:
             self.enn_ = clone(self.enn)
         else:

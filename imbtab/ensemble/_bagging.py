@@ -7,26 +7,20 @@ import numbers
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.ensemble import AdaBoostClassifier
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn_compat.base import _fit_context
 
 from imbtab.ensemble._base import (
     COMMON_ATTRS_DOC,
     COMMON_PARAMS_DOC,
     FIT_PARAMS_DOC,
+    SAMPLING_STRATEGY_CONSTRAINT,
     BaseImbalanceEnsemble,
     fit_member,
     normalized_weights,
     resolve_target_counts,
 )
 from imbtab.ensemble._resample import class_rows, draw_rows, smote_grow
-
-_STRATEGY = [
-    Interval(numbers.Real, 0, 1, closed="right"),
-    StrOptions({"auto"}),
-    dict,
-    callable,
-]
 
 
 def _fit_bag(ensemble, X, y_enc, sample_weight, rows_by_class, targets, seed):
@@ -138,7 +132,7 @@ class UnderBaggingClassifier(_BaseResampledBagging):
 
     _parameter_constraints: dict = {
         **BaseImbalanceEnsemble._parameter_constraints,
-        "sampling_strategy": _STRATEGY,
+        "sampling_strategy": SAMPLING_STRATEGY_CONSTRAINT,
         "replacement": ["boolean"],
         "bootstrap": ["boolean"],
     }
@@ -281,7 +275,7 @@ class OverBaggingClassifier(_BaseResampledBagging):
     _kind = "over"
     _parameter_constraints: dict = {
         **BaseImbalanceEnsemble._parameter_constraints,
-        "sampling_strategy": _STRATEGY,
+        "sampling_strategy": SAMPLING_STRATEGY_CONSTRAINT,
         "bootstrap": ["boolean"],
     }
 
@@ -352,7 +346,7 @@ class SMOTEBaggingClassifier(_BaseResampledBagging):
     _needs_finite = True
     _parameter_constraints: dict = {
         **BaseImbalanceEnsemble._parameter_constraints,
-        "sampling_strategy": _STRATEGY,
+        "sampling_strategy": SAMPLING_STRATEGY_CONSTRAINT,
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "bootstrap": ["boolean"],
     }

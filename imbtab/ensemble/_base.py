@@ -28,7 +28,7 @@ from sklearn.metrics import average_precision_score, balanced_accuracy_score, lo
 from sklearn.preprocessing import label_binarize
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 from sklearn_compat.utils.validation import validate_data
@@ -138,6 +138,15 @@ def balance_class_weights(y_enc: np.ndarray, weights: np.ndarray | None, n_class
     scale = np.zeros(n_classes)
     scale[present] = w.sum() / (present.sum() * totals[present])
     return w * scale[y_enc]
+
+
+#: accepted values of the ensembles' ``sampling_strategy`` (read by resolve_target_counts)
+SAMPLING_STRATEGY_CONSTRAINT = [
+    Interval(numbers.Real, 0, 1, closed="right"),
+    StrOptions({"auto"}),
+    dict,
+    callable,
+]
 
 
 def resolve_target_counts(sampling_strategy, counts: np.ndarray, classes, kind: str) -> np.ndarray:

@@ -15,6 +15,7 @@ from imbtab.ensemble._base import (
     COMMON_ATTRS_DOC,
     COMMON_PARAMS_DOC,
     FIT_PARAMS_DOC,
+    SAMPLING_STRATEGY_CONSTRAINT,
     BaseImbalanceEnsemble,
     balance_class_weights,
     chunked_predict,
@@ -23,8 +24,6 @@ from imbtab.ensemble._base import (
     resolve_target_counts,
 )
 from imbtab.ensemble._resample import class_rows, draw_rows, smote_grow
-
-_STRATEGY = [Interval(numbers.Real, 0, 1, closed="right"), StrOptions({"auto"}), dict, callable]
 
 BOOST_WEIGHTS_DOC = """boost_weights : {"uniform", "balanced"}, default="uniform"
         Initial boosting distribution. ``"uniform"`` is the published algorithm: every row
@@ -275,7 +274,7 @@ class RUSBoostClassifier(_BaseSAMME):
     _parameter_constraints: dict = {
         **BaseImbalanceEnsemble._parameter_constraints,
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
-        "sampling_strategy": _STRATEGY,
+        "sampling_strategy": SAMPLING_STRATEGY_CONSTRAINT,
         "replacement": ["boolean"],
         "boost_weights": [StrOptions({"uniform", "balanced"})],
     }
@@ -364,7 +363,7 @@ class SMOTEBoostClassifier(_BaseSAMME):
     _parameter_constraints: dict = {
         **BaseImbalanceEnsemble._parameter_constraints,
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
-        "sampling_strategy": _STRATEGY,
+        "sampling_strategy": SAMPLING_STRATEGY_CONSTRAINT,
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "boost_weights": [StrOptions({"uniform", "balanced"})],
     }

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import numbers
 import time
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn_compat.base import _fit_context
 
 from imbtab.ensemble._base import (
     COMMON_ATTRS_DOC,
     COMMON_PARAMS_DOC,
     FIT_PARAMS_DOC,
+    SAMPLING_STRATEGY_CONSTRAINT,
     BaseImbalanceEnsemble,
     fit_member,
     normalized_weights,
@@ -68,12 +67,7 @@ class BalanceCascadeClassifier(BaseImbalanceEnsemble):
 
     _parameter_constraints: dict = {
         **BaseImbalanceEnsemble._parameter_constraints,
-        "sampling_strategy": [
-            Interval(numbers.Real, 0, 1, closed="right"),
-            StrOptions({"auto"}),
-            dict,
-            callable,
-        ],
+        "sampling_strategy": SAMPLING_STRATEGY_CONSTRAINT,
         "replacement": ["boolean"],
     }
 

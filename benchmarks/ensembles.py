@@ -23,6 +23,12 @@ the same sample sizes cost the same on both sides, so ``reference fit / referenc
 fits`` is the ceiling of the speed-up of any exact implementation; it is printed under each
 table.
 
+With LightGBM members imbtab predicts the new member on the training rows with its exact
+fast predictor (``imbtab/ensemble/_lgbm_predict.py``: the booster's trees flattened and
+traversed by a numba kernel, equal to ``predict_proba`` bit for bit); its time is counted in
+the same "member predict" column. The side ``imbtab-nofast`` (not run by default) runs the
+same settings with that fast path switched off, i.e. with LightGBM's own ``predict_proba``.
+
 Rows: ``imbtab`` runs the same settings (the exact algorithm); ``pool_size`` runs them with
 hardness tracked on a uniform candidate pool of 10x the minority size per cut class (an
 option beyond the reference: bins are estimated on the pool, so the model differs from the
@@ -37,11 +43,13 @@ Run::
     python benchmarks/ensembles.py                       # 1M x 20, IR 100, 10 members, both bases
     python benchmarks/ensembles.py --base lgbm --lgbm-jobs 2   # LightGBM with 2 threads each side
     python benchmarks/ensembles.py --rows 100000 --repeats 1   # quick look
+    python benchmarks/ensembles.py --base lgbm --sides imbtab,imbtab-nofast  # fast path on/off
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -111,6 +119,12 @@ def worker(args) -> None:
     # identical instrumentation on both sides: time inside the members' fit / predict_proba
     _timed(cls, "fit", "fit")
     _timed(cls, "predict_proba", "predict")
+    if args.worker in ("imbtab", "imbtab-pool", "imbtab-default") and args.base == "lgbm":
+        # imbtab's exact fast predictor replaces LightGBM members' predict_proba: same slot
+        # (not imported for imbtab-nofast, whose memory must not include numba's)
+        from imbtab.ensemble._lgbm_predict import LGBMTreePredictor
+
+        _timed(LGBMTreePredictor, "predict_proba", "predict")
     if args.worker == "imbens":
         from imbens.ensemble import SelfPacedEnsembleClassifier
 
@@ -141,8 +155,14 @@ def worker(args) -> None:
             random_state=0,
             **extra,
         )
+    fast = contextlib.nullcontext()
+    if args.worker == "imbtab-nofast":
+        from imbtab.ensemble._base import fast_lgbm_prediction
+
+        fast = fast_lgbm_prediction(False)
     start = time.perf_counter()
-    clf.fit(X, y)
+    with fast:
+        clf.fit(X, y)
     fit_time = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {
@@ -192,6 +212,7 @@ def run_one(python, side, args) -> dict:
 LABELS = {
     "imbens": "imbalanced-ensemble 0.2.3 (sklearn 1.6.0)",
     "imbtab": "imbtab, same settings (1:1, no weights)",
+    "imbtab-nofast": "imbtab, same, LightGBM's own predict",
     "imbtab-pool": "imbtab, same + pool_size=10x minority",
     "imbtab-default": "imbtab defaults (ratio 0.25, balanced)",
 }

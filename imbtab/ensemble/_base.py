@@ -19,6 +19,7 @@ from __future__ import annotations
 import numbers
 import time
 from abc import abstractmethod
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -54,15 +55,48 @@ def set_random_states(estimator, seed: int):
     return estimator
 
 
+_FAST_LGBM = {"enabled": True}
+
+
+@contextmanager
+def fast_lgbm_prediction(enabled: bool):
+    """Switch the exact fast LightGBM predictor on or off inside the block (tests, benchmarks)."""
+    old = _FAST_LGBM["enabled"]
+    _FAST_LGBM["enabled"] = bool(enabled)
+    try:
+        yield
+    finally:
+        _FAST_LGBM["enabled"] = old
+
+
+def fast_member_predictor(estimator, X):
+    """Exact fast predictor of a LightGBM member for ``X``, or None (see ``_lgbm_predict``).
+
+    The module (and numba with it) is imported only for LightGBM members.
+    """
+    if not _FAST_LGBM["enabled"] or not type(estimator).__module__.startswith("lightgbm."):
+        return None
+    from imbtab.ensemble._lgbm_predict import fast_predictor
+
+    if getattr(X, "ndim", 0) != 2 or X.dtype not in (np.float32, np.float64):
+        return None
+    pred = fast_predictor(estimator)
+    return pred if pred is not None and X.shape[1] == pred.n_features else None
+
+
 def member_proba(estimator, X, n_classes: int) -> np.ndarray:
     """Probabilities of one member over all ``n_classes`` encoded classes.
 
     Members are fitted on encoded labels but may have seen only some of them; members
-    without ``predict_proba`` vote with ``predict``.
+    without ``predict_proba`` vote with ``predict``. LightGBM members go through the exact
+    fast predictor when eligible.
     """
     classes = np.asarray(estimator.classes_, dtype=np.intp)
     out = np.zeros((X.shape[0], n_classes))
-    if hasattr(estimator, "predict_proba"):
+    fast = fast_member_predictor(estimator, X)
+    if fast is not None:
+        out[:, classes] = fast.predict_proba(X)
+    elif hasattr(estimator, "predict_proba"):
         out[:, classes] = estimator.predict_proba(X)
     else:
         pred = np.asarray(estimator.predict(X), dtype=np.intp)

@@ -25,10 +25,11 @@ from contextlib import contextmanager
 
 import numba
 import numpy as np
+from numba import njit, prange
 
 from ._search import _knn_sq
 
-__all__ = ["other_class_within_k", "screen_applies", "screen_rows"]
+__all__ = ["other_class_within_k", "probe_bounds", "screen_applies", "screen_rows"]
 
 # the screen pays off when the other classes are a small part of X
 _MIN_ROWS = 4000
@@ -46,8 +47,8 @@ def _no_excl(n):
     return np.full(n, -1, dtype=np.int64)
 
 
-def _nearest_other(X, Q, rows, other, own, near2, nt):
-    """Nearest other-class row of each row of ``Q = X[rows]`` (squared distance, index).
+def _nearest_other(X, Q, rows, other, own, near2, nt, r=1):
+    """r-th nearest other-class row of each row of ``Q = X[rows]`` (squared distance, index).
 
     Exact wherever it matters: a row whose result exceeds ``own`` may get a larger value
     than its true nearest distance, but one that still exceeds ``own``. ``near2`` (or
@@ -57,6 +58,8 @@ def _nearest_other(X, Q, rows, other, own, near2, nt):
     * a row whose own bound is already exceeded by its lower bound needs no search;
     * rows whose bound ``own`` is below a threshold ``tau`` only search the other rows
       ``y`` with ``near2[y] <= tau``: any other row within ``own`` of them is one.
+
+    ``near2`` bounds the *nearest* other row, so it is updated only when ``r == 1``.
     """
     m = Q.shape[0]
     d_o = np.full(m, np.inf)
@@ -79,15 +82,15 @@ def _nearest_other(X, Q, rows, other, own, near2, nt):
             continue
         if ref is None:
             ref = close
-            if ref.size == 0:
-                continue  # nothing is within tau: d_o stays inf (> own)
+        if ref.size < r:
+            continue  # fewer than r rows (within tau): d_o stays inf (> own)
         R = np.ascontiguousarray(X[ref])
         for a in range(0, group.size, _CHUNK):
             g = group[a : a + _CHUNK]
-            d2, jj = _knn_sq(Q[g], R, _no_excl(g.size), 1, nt)
-            d_o[g] = d2[:, 0]
-            j_o[g] = ref[jj[:, 0]]
-    if near2 is not None:
+            d2, jj = _knn_sq(Q[g], R, _no_excl(g.size), r, nt)
+            d_o[g] = d2[:, r - 1]
+            j_o[g] = ref[jj[:, r - 1]]
+    if near2 is not None and r == 1:
         # exact where searched over all other rows; min(., tau) where only the close ones
         # were searched (every other row left out is farther than tau); kept elsewhere
         new = d_o.copy()
@@ -112,7 +115,7 @@ def screen_applies(codes, rows, k, max_other_fraction=None) -> bool:
     )
 
 
-def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None):
+def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None, r=1, bounds=None):
     """Screen the rows ``rows`` (all the rows of one class, sorted) for pure neighbourhoods.
 
     ``X`` validated (C-contiguous float), call inside ``numba_threads`` (``nt`` threads).
@@ -121,13 +124,22 @@ def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None):
     the classes of one call, zeros at first) holds for every row a lower bound on its
     squared distance to any row of another class; the screen uses and updates it.
 
+    With ``r > 1`` the question becomes "are at least ``r`` other-class rows among the k
+    nearest neighbours?" (what a majority vote needs): a row is settled when its r-th
+    nearest other-class row lies strictly beyond a bound on its ``(k - r + 1)``-th
+    nearest same-class row.
+
+    ``bounds`` (optional float array, one entry per row of ``rows``) receives, for each
+    settled row, the upper bound on its squared ``(k - r + 1)``-th nearest same-class
+    distance that settled it (``inf`` for the rows left).
+
     Returns
     -------
     left : ndarray of int
-        Positions in ``rows`` not settled (the others certainly have only same-class
-        rows among their k nearest neighbours).
+        Positions in ``rows`` not settled (the others certainly have fewer than ``r``
+        other-class rows among their k nearest neighbours).
     d_o, j_o : ndarray or None
-        Squared distance and index in ``X`` of the nearest other-class row of
+        Squared distance and index in ``X`` of the r-th nearest other-class row of
         ``rows[left]`` (``None`` when the screen did not run).
     """
     rows = np.asarray(rows, dtype=np.int64)
@@ -145,18 +157,38 @@ def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None):
         or other.size > max_other_fraction * n
         or rows.size + other.size != n
         or rows.size - 1 < k
+        or not 1 <= r <= k
     ):
         return everything, None, None
+    kk = k - r + 1
     Q = _Rows(X, rows)
     cells = _Cells(Q, nt)
-    own = cells.own_bound(k)
-    d_o, j_o = _nearest_other(X, Q, rows, other, own, near2, nt)
+    own = cells.own_bound(kk)
+    d_o, j_o = _nearest_other(X, Q, rows, other, own, near2, nt, r)
     # strict: d_o > bound >= k-th same-class squared distance
     left = np.flatnonzero(~(d_o > own))
+    if bounds is not None:
+        bounds[:] = own
     if left.size:
-        settled = d_o[left] > cells.probe_bound(left, k, _N_PROBE)
+        probe = cells.probe_bound(left, kk, _N_PROBE)
+        settled = d_o[left] > probe
+        if bounds is not None:
+            bounds[left] = np.where(settled, probe, np.inf)
         left = left[~settled]
     return left, d_o[left], j_o[left]
+
+
+def probe_bounds(X, rows, pos, k, nt):
+    """Upper bounds on the squared k-th nearest same-class distance of ``X[rows[pos]]``.
+
+    ``rows`` are all the rows of one class (sorted, more than ``k``), ``pos`` positions
+    in it; the bound is the k-th nearest distance (own index excluded) over the rows of
+    the ``_N_PROBE`` cells with the nearest centres of a fresh Voronoi partition of the
+    class. With a lower bound on a row's distance to the other classes strictly above
+    it, the row's k nearest neighbours are all of its class.
+    """
+    cells = _Cells(_Rows(X, np.asarray(rows, dtype=np.int64)), nt)
+    return cells.probe_bound(np.asarray(pos, dtype=np.int64), k, _N_PROBE)
 
 
 def other_class_within_k(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None):
@@ -234,14 +266,24 @@ class _Cells:
         self.members = [order[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
 
     def own_bound(self, k):
-        """Squared k-th nearest distance of every row within its own cell (inf if too small)."""
+        """Squared k-th nearest distance of every row within its own cell (inf if too small).
+
+        Cells are gathered a group at a time and searched in parallel, one cell per task.
+        """
         bound = np.full(self.Q.shape[0], np.inf)
-        with _one_thread() as nt:
-            for members in self.members:
-                if members.size > k:
-                    Qm = self.Q[members]
-                    d2, _ = _knn_sq(Qm, Qm, np.arange(members.size, dtype=np.int64), k, nt)
-                    bound[members] = d2[:, k - 1]
+        group, size = [], 0
+        for members in [*self.members, None]:
+            if members is not None and members.size > k:
+                group.append(members)
+                size += members.size
+            if group and (members is None or size >= _CHUNK):
+                rows = np.concatenate(group)
+                starts = np.cumsum([0] + [g.size for g in group]).astype(np.int64)
+                Xs = np.ascontiguousarray(self.Q[rows], dtype=np.float64)
+                out = np.empty(rows.size)
+                _cell_kth(Xs, starts, k, out)
+                bound[rows] = out
+                group, size = [], 0
         return bound
 
     def probe_bound(self, rows, k, n_probe):
@@ -290,4 +332,45 @@ def _probe_knn(Qs, R, excl, kk, nt):
     for mask in (inside, ~inside):
         idx = np.flatnonzero(mask)
         out[idx] = _knn_sq(np.ascontiguousarray(Qs[idx]), R, excl[idx], kk, nt)[0]
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _cell_kth(Xs, starts, k, out):
+    """Squared k-th nearest distance of each row within its cell (own row excluded).
+
+    ``Xs`` (float64) holds the cells' rows one cell after the other, cell ``c`` in
+    ``starts[c]:starts[c + 1]`` (each with more than ``k`` rows). Distances are summed in
+    feature order from float64 differences, exactly as the neighbour engine computes them.
+    """
+    n_cells = starts.shape[0] - 1
+    d = Xs.shape[1]
+    for c in prange(n_cells):
+        a = starts[c]
+        m = starts[c + 1] - a
+        Xt = np.empty((d, m))
+        for j in range(m):
+            for f in range(d):
+                Xt[f, j] = Xs[a + j, f]
+        acc = np.empty(m)
+        best = np.empty(k)
+        for i in range(m):
+            for j in range(m):
+                acc[j] = 0.0
+            for f in range(d):
+                x = Xs[a + i, f]
+                for j in range(m):
+                    t = x - Xt[f, j]
+                    acc[j] += t * t
+            for t in range(k):
+                best[t] = np.inf
+            for j in range(m):
+                v = acc[j]
+                if j != i and v < best[k - 1]:
+                    p = k - 1
+                    while p > 0 and best[p - 1] > v:
+                        best[p] = best[p - 1]
+                        p -= 1
+                    best[p] = v
+            out[a + i] = best[k - 1]
     return out

@@ -43,9 +43,15 @@ def _same(ours, ref, X, y):
     ],
 )
 @pytest.mark.parametrize("block", [1024, 37])
-def test_matches_imblearn(n_classes, params, block, monkeypatch):
-    # a small block size puts block boundaries inside the scan
+@pytest.mark.parametrize("witness", [False, True])
+def test_matches_imblearn(n_classes, params, block, witness, monkeypatch):
+    # a small block size puts block boundaries inside the scan; the witness screen
+    # (k = 1 only) is forced on small data with small cells
     monkeypatch.setattr(cnn_mod, "_BLOCK", block)
+    if witness:
+        monkeypatch.setattr(cnn_mod, "_MIN_WITNESS", 0)
+        monkeypatch.setattr(cnn_mod, "_CELL", 16)
+        monkeypatch.setattr(cnn_mod, "_N_PROBE", 3)
     X, y = _data(n_classes)
     ours = _same(CondensedNearestNeighbour(**params), ImbCNN(**params), X, y)
     assert len(ours.sample_indices_) < len(y)
@@ -80,3 +86,25 @@ def test_too_many_neighbours():
     X, y = _data(2, n_samples=60)
     with pytest.raises(ValueError, match="sample"):
         CondensedNearestNeighbour(n_neighbors=50).fit_resample(X, y)
+
+
+def test_witness_screen_settles_rows_and_keeps_the_rows(monkeypatch):
+    # larger data, k = 1: the screen must settle many rows and change nothing
+    X, y = make_classification(
+        n_samples=2500, n_features=6, weights=[0.95, 0.05], class_sep=0.8, random_state=3
+    )
+    calls = []
+    real = cnn_mod.store_witness
+
+    def spy(*args):
+        out = real(*args)
+        calls.append(out)
+        return out
+
+    monkeypatch.setattr(cnn_mod, "store_witness", spy)
+    monkeypatch.setattr(cnn_mod, "_MIN_WITNESS", 500)
+    monkeypatch.setattr(cnn_mod, "_CELL", 64)
+    monkeypatch.setattr(cnn_mod, "_BLOCK", 300)
+    _same(CondensedNearestNeighbour(random_state=0), ImbCNN(random_state=0), X, y)
+    settled = np.concatenate(calls)
+    assert settled.mean() > 0.3  # the screen does settle rows

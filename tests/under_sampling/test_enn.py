@@ -134,6 +134,22 @@ def test_screen_is_exact(k):
     assert not truth[np.setdiff1d(np.arange(rows.size), left)].any()
 
 
+@pytest.mark.parametrize(("k", "r"), [(3, 2), (5, 3), (4, 2)])
+def test_vote_screen_is_exact(k, r):
+    # r > 1: a settled row has fewer than r other-class rows among its k-NN
+    X, y = _data(2, n_samples=6000, seed=4, weights=[0.9, 0.1])
+    rows = np.flatnonzero(y == 0)
+    bounds = np.full(rows.size, np.inf)
+    left, _, _ = _screen.screen_rows(check_points(X), y, rows, k, 1, r=r, bounds=bounds)
+    left_1, _, _ = _screen.screen_rows(check_points(X), y, rows, k, 1)
+    assert left.size < left_1.size  # asking for r other rows settles more
+    settled = np.setdiff1d(np.arange(rows.size), left)
+    assert np.isfinite(bounds[settled]).all() and np.isinf(bounds[left]).all()
+    counts = count_other_class(X, y, k, rows=rows)
+    assert (counts[settled] < r).all()
+    assert (counts[settled] > 0).any()  # impure rows are settled too: the test can fail
+
+
 def test_enn_with_screen_equals_imblearn_and_unscreened(monkeypatch):
     X, y = _data(3, n_samples=6000, seed=5, weights=[0.9, 0.07, 0.03])
     for kind_sel in ["all", "mode"]:
@@ -186,3 +202,67 @@ def test_screened_equals_unscreened_on_ties(monkeypatch, cls, kind_sel):
     np.testing.assert_array_equal(screened.sample_indices_, plain_idx.sample_indices_)
     np.testing.assert_array_equal(y_s, plain[1])
     assert len(y_s) < len(y)
+
+
+@pytest.mark.parametrize("engine_min", [64, 1])
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+def test_renn_incremental_passes_equal_imblearn(monkeypatch, engine_min, kind_sel):
+    # passes after the first look only at rows a removed row can have touched (direct
+    # kernel or engine for the reach test), with fresh probe bounds for rows settled
+    # before; the result must stay imbalanced-learn's
+    from imbtab.under_sampling._prototype_selection import _edited_nearest_neighbours as E
+
+    _force_screen(monkeypatch)
+    monkeypatch.setattr(E, "_AGAIN_ENGINE_MIN", engine_min)
+    monkeypatch.setattr(E, "_RESCREEN_MIN", 1)
+    seen = {"again": 0, "rescreened": 0}
+    real_again, real_rescreen = E.edit_again, E._rescreen
+
+    def again(*args, **kw):
+        seen["again"] += 1
+        return real_again(*args, **kw)
+
+    def rescreen(*args, **kw):
+        out = real_rescreen(*args, **kw)
+        seen["rescreened"] += int(out.sum())
+        return out
+
+    from imbtab.under_sampling._prototype_selection import (
+        _repeated_edited_nearest_neighbours as R,
+    )
+
+    monkeypatch.setattr(R, "edit_again", again)
+    monkeypatch.setattr(E, "_rescreen", rescreen)
+    for weights, strategy in [([0.9, 0.1], "auto"), ([0.8, 0.12, 0.08], "majority")]:
+        X, y = _data(len(weights), n_samples=1500, seed=11, weights=weights)
+        order = np.argsort(y, kind="stable")
+        X, y = X[order], y[order]
+        ours = RepeatedEditedNearestNeighbours(kind_sel=kind_sel, sampling_strategy=strategy)
+        ref = ImbRENN(kind_sel=kind_sel, sampling_strategy=strategy)
+        _same(ours, ref, X, y)
+        assert ours.n_iter_ == ref.n_iter_ > 2
+    assert seen["again"] > 0 and seen["rescreened"] > 0
+
+
+def test_neighbour_cache_reuses_only_unambiguous_lists():
+    from imbtab.under_sampling._prototype_selection._edited_nearest_neighbours import (
+        NeighbourCache,
+    )
+
+    cache = NeighbourCache(6, 4)
+    # row 0: neighbours 1..4 at squared distances 1, 2, 2, 3
+    cache.store(np.array([0]), np.array([[1, 2, 3, 4]]), np.array([[1.0, 2.0, 2.0, 3.0]]))
+    alive = np.ones(7, dtype=bool)
+    alive[6] = False
+    valid, nb, dk = cache.lookup(np.array([0]), alive, 1)
+    assert valid[0] and nb[0].tolist() == [1] and dk[0] == 1.0
+    # k = 2: the 2nd and 3rd entries tie, the set of the 2 nearest is ambiguous
+    valid, _, _ = cache.lookup(np.array([0]), alive, 2)
+    assert not valid[0]
+    # row 2 removed: the 2 nearest alive are 1 and 3, the next (4) strictly farther
+    alive[2] = False
+    valid, nb, dk = cache.lookup(np.array([0]), alive, 2)
+    assert valid[0] and nb[0].tolist() == [1, 3] and dk[0] == 2.0
+    # not enough alive entries to know the 3rd nearest
+    valid, _, _ = cache.lookup(np.array([0]), alive, 3)
+    assert not valid[0]

@@ -71,3 +71,19 @@ def test_too_many_neighbours():
     X, y = _data(2, n_samples=30)
     with pytest.raises(ValueError, match="sample"):
         NeighbourhoodCleaningRule(n_neighbors=30).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("k", [3, 4, 5])
+def test_screened_vote_matches_imblearn(monkeypatch, k):
+    # the editing step's screen only rules out ceil(k/2) other-class neighbours (what
+    # the vote needs); forced on small data, the kept rows must not change
+    from imbtab.neighbors import _screen
+
+    monkeypatch.setattr(_screen, "_MIN_ROWS", 50)
+    monkeypatch.setattr(_screen, "_CELL_SIZE", 40)
+    X, y = _data(2, n_samples=1500, seed=3, weights=[0.9, 0.1])
+    _same(NeighbourhoodCleaningRule(n_neighbors=k), ImbNCR(n_neighbors=k), X, y)
+    _same_enn = EditedNearestNeighbours(n_neighbors=k, kind_sel="mode")
+    X_a, _ = _same_enn.fit_resample(X, y)
+    X_b, _ = ImbENN(n_neighbors=k, kind_sel="mode").fit_resample(X, y)
+    np.testing.assert_array_equal(X_a, X_b)

@@ -15,7 +15,11 @@ from imbtab.under_sampling._prototype_selection._common import (
     class_minority,
     is_int,
 )
-from imbtab.under_sampling._prototype_selection._edited_nearest_neighbours import edit
+from imbtab.under_sampling._prototype_selection._edited_nearest_neighbours import (
+    CACHE_EXTRA,
+    NeighbourCache,
+    edit,
+)
 from imbtab.under_sampling._prototype_selection._repeated_edited_nearest_neighbours import (
     stop_flags,
 )
@@ -80,7 +84,10 @@ class AllKNN(BaseCleaningSampler):
     Each pass is the minority-following ENN of :class:`EditedNearestNeighbours` (a
     cheap exact screen settles rows far from the other classes; only candidates get an
     exact search), so the cost is about ``k * n * n_other`` distance evaluations
-    instead of imbalanced-learn's ``k * n ** 2``.
+    instead of imbalanced-learn's ``k * n ** 2``. The exact neighbour lists of the
+    candidates are computed for ``k + 3`` neighbours and kept: a later pass reuses a
+    list while it still reaches past the k nearest remaining rows without a tie, so a
+    candidate of several passes is searched once.
 
     References
     ----------
@@ -136,13 +143,24 @@ class AllKNN(BaseCleaningSampler):
         indices = np.arange(y.shape[0])
         X_cur, y_cur = X, y
         near2 = np.zeros(y.shape[0])  # lower bounds carried from pass to pass
+        cache = NeighbourCache(y.shape[0], largest + CACHE_EXTRA)
         for k in range(1, largest + 1):
             strategy = (
                 self.sampling_strategy_
                 if k == 1
                 else check_sampling_strategy(self.sampling_strategy, y_cur, "clean-sampling")
             )
-            kept = edit(X_cur, y_cur, strategy, k, self.kind_sel, self.n_jobs, near2)
+            kept = edit(
+                X_cur,
+                y_cur,
+                strategy,
+                k,
+                self.kind_sel,
+                self.n_jobs,
+                near2,
+                cache,
+                indices,
+            )
             X_cur, y_cur, indices = X_cur[kept], y_cur[kept], indices[kept]
             near2 = near2[kept]
             below, vanished = stop_flags(y_cur, target_stats, minority)

@@ -11,7 +11,13 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbtab.base import BaseCleaningSampler, Resampled
 from imbtab.neighbors import numba_threads
-from imbtab.neighbors._screen import other_class_within_k
+from imbtab.neighbors._screen import (
+    _SAME_CLASS_SEARCH,
+    probe_bounds,
+    screen_applies,
+    screen_rows,
+)
+from imbtab.neighbors._search import _knn_sq
 from imbtab.neighbors._validation import check_points
 from imbtab.under_sampling._prototype_selection._common import (
     check_enough_samples,
@@ -20,11 +26,16 @@ from imbtab.under_sampling._prototype_selection._common import (
     is_int,
     vote,
 )
+from imbtab.under_sampling._prototype_selection._reach_kernel import within_reach
 from imbtab.utils._docstring import N_JOBS, RESAMPLE_CONTRACT
 
-__all__ = ["EditedNearestNeighbours", "edit"]
+__all__ = ["CACHE_EXTRA", "EditedNearestNeighbours", "NeighbourCache", "edit", "edit_again"]
 
 SEL_KIND = ("all", "mode")
+CACHE_EXTRA = 3  # neighbours kept beyond k in the lists carried across passes
+_AGAIN_ENGINE_MIN = 64  # removed rows from which edit_again asks the engine
+_CHUNK = 131072  # query rows per engine call in edit_again
+_RESCREEN_MIN = 2000  # rows to look at from which edit_again first tries fresh bounds
 
 
 def _decide(labels: np.ndarray, own: np.ndarray, kind_sel: str, n_classes: int) -> np.ndarray:
@@ -33,28 +44,165 @@ def _decide(labels: np.ndarray, own: np.ndarray, kind_sel: str, n_classes: int) 
     return vote(labels, n_classes) == own
 
 
-def _impure_rows(X, codes, classes_to_clean, k, n_jobs, near2=None) -> dict:
-    """Positions (within each class) of rows with an other-class row among their k-NN.
+class NeighbourCache:
+    """Exact K-NN lists kept across the passes of RENN and AllKNN (original row indices).
 
+    A list computed on the rows alive at some pass stays exact for every later pass,
+    since rows are only ever removed: the k nearest rows still alive are its first k
+    alive entries, provided the list reaches beyond them. A list is reused only when
+    its (k+1)-th alive entry is strictly farther than its k-th, so the k nearest form a
+    unique set whatever the tie order (rows are renumbered between passes).
+    """
+
+    def __init__(self, n: int, K: int):
+        self.n, self.K = n, K
+        self.pos = np.full(n, -1, dtype=np.int64)
+        self.ind = np.empty((0, K), dtype=np.int64)
+        self.d2 = np.empty((0, K))
+
+    def lookup(self, orig, alive, k):
+        """Reusable mask, first k alive neighbours (original indices) and k-th distance."""
+        nb = np.empty((orig.size, k), dtype=np.int64)
+        dk = np.full(orig.size, np.inf)
+        valid = np.zeros(orig.size, dtype=bool)
+        p = self.pos[orig]
+        at = np.flatnonzero(p >= 0)
+        if at.size == 0 or k >= self.K:
+            return valid, nb, dk
+        ind, d2 = self.ind[p[at]], self.d2[p[at]]
+        al = alive[ind]
+        cs = np.cumsum(al, axis=1)
+        ok = cs[:, -1] >= k + 1
+        r = np.arange(at.size)
+        kth = np.argmax(cs >= k, axis=1)
+        nxt = np.argmax(cs >= k + 1, axis=1)
+        ok &= d2[r, kth] < d2[r, nxt]
+        take = al[ok] & (cs[ok] <= k)
+        nb[at[ok]] = ind[ok][take].reshape(-1, k)
+        dk[at[ok]] = d2[r, kth][ok]
+        valid[at[ok]] = True
+        return valid, nb, dk
+
+    def store(self, orig, ind, d2):
+        """Add the lists of rows ``orig`` (``ind`` original indices, padded with ``n``)."""
+        m, kk = ind.shape
+        if kk < self.K:  # fewer rows than K: pad (padding is never alive)
+            ind = np.hstack([ind, np.full((m, self.K - kk), self.n, dtype=np.int64)])
+            d2 = np.hstack([d2, np.full((m, self.K - kk), np.inf)])
+        self.pos[orig] = np.arange(self.ind.shape[0], self.ind.shape[0] + m)
+        self.ind = np.vstack([self.ind, ind])
+        self.d2 = np.vstack([self.d2, d2])
+
+
+def _full_lists(X, q, k, nt, cache, indices):
+    """k nearest rows (positions in X) of the rows ``q`` and the squared k-th distance.
+
+    Taken from ``cache`` where it holds a reusable list, else searched (and stored).
+    """
+    n = X.shape[0]
+    if cache is None:
+        d2, ind = _knn_sq(np.ascontiguousarray(X[q]), X, q, k, nt)
+        return ind, d2[:, k - 1]
+    alive = np.zeros(cache.n + 1, dtype=bool)
+    alive[indices] = True
+    cur = np.full(cache.n + 1, -1, dtype=np.int64)
+    cur[indices] = np.arange(n)
+    valid, nb, dk = cache.lookup(indices[q], alive, k)
+    miss = np.flatnonzero(~valid)
+    if miss.size:
+        qm = q[miss]
+        kk = min(cache.K, n - 1)
+        d2, ind = _knn_sq(np.ascontiguousarray(X[qm]), X, qm, kk, nt)
+        cache.store(indices[qm], indices[ind], d2)
+        nb[miss] = indices[ind[:, :k]]
+        dk[miss] = d2[:, k - 1]
+    return cur[nb], dk
+
+
+def _impure_rows(
+    X,
+    codes,
+    classes_to_clean,
+    k,
+    n_jobs,
+    near2=None,
+    cache=None,
+    indices=None,
+    kind_sel="all",
+    reach=None,
+):
+    """Rows with an other-class row among their k-NN, per class (positions in the class).
+
+    Returns ``{code: (positions, neighbours)}``: ``neighbours`` holds the k nearest rows
+    (positions in ``X``) of those rows when the exact search found them (else None).
     Classes are screened largest first: each screen leaves lower bounds on the distance
     from its rows to the other classes, which lets the screens of smaller classes skip
     most of them. The answer does not depend on the order. ``near2`` (updated in place)
-    may carry such bounds in from an earlier pass on a superset of the rows.
+    may carry such bounds in from an earlier pass on a superset of the rows; ``cache``
+    (a :class:`NeighbourCache`, with ``indices`` the original index of each row of
+    ``X``) carries exact neighbour lists from pass to pass.
+
+    With ``kind_sel='mode'`` a row with fewer than ``ceil(k / 2)`` other-class rows
+    among its k-NN keeps a strict majority of its own label, so the screen only needs to
+    rule out that many (when the exact search follows it); such rows may be left out of
+    the answer although impure: the vote would keep them anyway. ``reach`` (optional,
+    one entry per row of ``X``) receives for the rows of the cleaned classes an upper
+    bound on their squared k-th neighbour distance (``inf`` where none is known): a
+    later pass on fewer rows need not look again at a row unless a removed row lies
+    within that distance of it (see :func:`edit_again`).
     """
     Xv = check_points(X)
+    n = Xv.shape[0]
     if near2 is None:
-        near2 = np.zeros(Xv.shape[0])
+        near2 = np.zeros(n)
     sizes = np.bincount(codes)
     out = {}
     with numba_threads(n_jobs) as nt:
         for ci in sorted(classes_to_clean, key=lambda c: (-sizes[c], c)):
             rows = np.flatnonzero(codes == ci)
-            mask = other_class_within_k(Xv, codes, rows, k, nt, near2=near2)
-            out[ci] = np.flatnonzero(mask)
+            if reach is not None:
+                reach[rows] = np.inf
+            if rows.size - 1 < k:  # the class cannot fill k neighbours
+                out[ci] = (np.arange(rows.size) if rows.size < n else rows[:0], None)
+                continue
+            full = rows.size >= _SAME_CLASS_SEARCH * n
+            # a vote needs ceil(k/2) other rows; no k-NN bound for ``reach`` then
+            r = (k + 1) // 2 if kind_sel == "mode" and full and reach is None else 1
+            bounds = np.full(rows.size, np.inf)
+            left, d_o, j_o = screen_rows(Xv, codes, rows, k, nt, near2=near2, r=r, bounds=bounds)
+            q = rows[left]
+            if reach is not None:
+                reach[rows] = bounds
+            if left.size and (d_o is None or full):
+                nb, dk = _full_lists(Xv, q, k, nt, cache, indices)
+                if reach is not None:
+                    reach[q] = dk
+                impure = (codes[nb] != ci).any(axis=1)
+                out[ci] = (left[impure], nb[impure])
+                continue
+            mask = np.zeros(left.size, dtype=bool)
+            if left.size:
+                # k-th same-class neighbour (lexicographic) against the nearest other row
+                Xc = np.ascontiguousarray(Xv[rows])
+                d_k, j_k = _knn_sq(np.ascontiguousarray(Xv[q]), Xc, left, k, nt)
+                d_k, j_k = d_k[:, k - 1], rows[j_k[:, k - 1]]
+                mask = (d_o < d_k) | ((d_o == d_k) & (j_o < j_k))
+            out[ci] = (left[mask], None)
     return out
 
 
-def edit(X, y, classes_to_clean, n_neighbors, kind_sel, n_jobs=None, near2=None) -> np.ndarray:
+def edit(
+    X,
+    y,
+    classes_to_clean,
+    n_neighbors,
+    kind_sel,
+    n_jobs=None,
+    near2=None,
+    cache=None,
+    indices=None,
+    reach=None,
+) -> np.ndarray:
     """Rows kept by ENN, class by class in sorted label order (imbalanced-learn's order).
 
     ``n_neighbors`` is an int (neighbours besides the row itself, found with
@@ -62,7 +210,11 @@ def edit(X, y, classes_to_clean, n_neighbors, kind_sel, n_jobs=None, near2=None)
     and queried; its first neighbour is dropped, as imbalanced-learn does). ``near2``
     (float array, one entry per row, updated in place) holds lower bounds on each row's
     squared distance to the other classes; repeated passes pass it on (subset with the
-    kept rows), so later passes skip the searches the bounds already settle.
+    kept rows), so later passes skip the searches the bounds already settle. ``cache``
+    (a :class:`NeighbourCache` over the original rows, ``indices`` the original index
+    of each row of ``X``) keeps exact neighbour lists for the next passes, and
+    ``reach`` (float array, one entry per row) receives the bounds :func:`edit_again`
+    needs.
     """
     classes, codes = encode(y)
     n = X.shape[0]
@@ -71,7 +223,18 @@ def edit(X, y, classes_to_clean, n_neighbors, kind_sel, n_jobs=None, near2=None)
     if is_int(n_neighbors):
         check_enough_samples(n_neighbors, n - 1, "X (each row's own index excluded)")
         to_clean = [ci for ci, label in enumerate(classes) if label in classes_to_clean]
-        impure = _impure_rows(X, codes, to_clean, n_neighbors, n_jobs, near2)
+        impure = _impure_rows(
+            X,
+            codes,
+            to_clean,
+            n_neighbors,
+            n_jobs,
+            near2,
+            cache,
+            indices,
+            kind_sel,
+            reach,
+        )
     else:
         estimator = clone(n_neighbors).fit(X)
     kept = []
@@ -83,16 +246,82 @@ def edit(X, y, classes_to_clean, n_neighbors, kind_sel, n_jobs=None, near2=None)
                 cand = np.arange(rows.size)
                 ind = estimator.kneighbors(X[rows], return_distance=False)[:, 1:]
             else:
-                cand = impure[ci]
+                cand, ind = impure[ci]
                 if kind_sel == "all":
                     keep[cand] = False
                     cand = cand[:0]
-                else:
+                elif ind is None:
                     ind = exact_neighbors(X, rows[cand], n_neighbors, n_jobs)
             if cand.size:
                 keep[cand] = _decide(codes[ind], codes[rows[cand]], kind_sel, classes.size)
             rows = rows[keep]
         kept.append(rows)
+    return np.concatenate(kept).astype(np.intp)
+
+
+def _rescreen(X, codes, aff, k, nt, reach, cache, indices, near2):
+    """Mask of the rows ``aff`` without a cached list that fresh probe bounds settle pure."""
+    out = np.zeros(aff.size, dtype=bool)
+    bare = cache.pos[indices[aff]] < 0
+    for ci in np.unique(codes[aff[bare]]):
+        rows = np.flatnonzero(codes == ci)
+        at = np.flatnonzero(bare & (codes[aff] == ci))
+        if not screen_applies(codes, rows, k, max_other_fraction=1.0) or at.size < _RESCREEN_MIN:
+            continue
+        sub = aff[at]
+        bound = probe_bounds(X, rows, np.searchsorted(rows, sub), k, nt)
+        ok = near2[sub] > bound
+        reach[sub[ok]] = bound[ok]
+        out[at[ok]] = True
+    return out
+
+
+def edit_again(
+    X, y, classes_to_clean, k, kind_sel, removed, reach, cache, indices, near2, n_jobs=None
+):
+    """The ENN pass that follows an ENN pass with the same ``k`` and cleaned classes.
+
+    ``X`` holds the rows the previous pass kept, ``removed`` (array of shape
+    (n_removed, n_features)) the rows it removed, ``reach`` (one entry per row of ``X``,
+    updated in place) the bounds the previous pass left: an upper bound on each row's
+    squared k-th neighbour distance then. A row none of whose k nearest neighbours was
+    removed has the same neighbourhood as in the previous pass, which kept it, so it is
+    kept again; only a row with a removed row within its reach is looked at, with its
+    exact neighbour list (cached or searched). Same result as :func:`edit`.
+
+    Rows looked at without a cached list (the previous screen had settled them with a
+    loose bound) first get a fresh bound from the cells nearest to them
+    (:func:`~imbtab.neighbors._screen.probe_bounds`): one strictly below ``near2`` (lower
+    bounds on the squared distance to the other classes) keeps them pure.
+    """
+    classes, codes = encode(y)
+    Xv = check_points(X)
+    n = Xv.shape[0]
+    check_enough_samples(k, n - 1, "X (each row's own index excluded)")
+    clean = [ci for ci, label in enumerate(classes) if label in classes_to_clean]
+    cand = np.flatnonzero(np.isin(codes, clean))
+    hit = ~np.isfinite(reach[cand])
+    with numba_threads(n_jobs) as nt:
+        look = np.flatnonzero(~hit)
+        if look.size and removed.shape[0]:
+            R = np.ascontiguousarray(removed, dtype=np.float64)
+            if removed.shape[0] < _AGAIN_ENGINE_MIN:  # direct, stops at the first hit
+                hit[look] = within_reach(Xv, cand[look], R, reach[cand[look]])
+            else:  # nearest removed row by the engine (same distances, BLAS speed)
+                for a in range(0, look.size, _CHUNK):
+                    part = look[a : a + _CHUNK]
+                    Q = np.ascontiguousarray(Xv[cand[part]], dtype=np.float64)
+                    d2 = _knn_sq(Q, R, np.full(part.size, -1, dtype=np.int64), 1, nt)[0]
+                    hit[part] = d2[:, 0] <= reach[cand[part]]
+        aff = cand[hit]
+        if aff.size >= _RESCREEN_MIN:
+            aff = aff[~_rescreen(Xv, codes, aff, k, nt, reach, cache, indices, near2)]
+        drop = np.zeros(n, dtype=bool)
+        if aff.size:
+            nb, dk = _full_lists(Xv, aff, k, nt, cache, indices)
+            reach[aff] = dk
+            drop[aff] = ~_decide(codes[nb], codes[aff], kind_sel, classes.size)
+    kept = [np.flatnonzero((codes == ci) & ~drop) for ci in range(classes.size)]
     return np.concatenate(kept).astype(np.intp)
 
 

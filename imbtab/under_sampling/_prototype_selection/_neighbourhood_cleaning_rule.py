@@ -86,7 +86,12 @@ class NeighbourhoodCleaningRule(BaseCleaningSampler):
 
     **Cost that follows the minority.** The editing step is the minority-following ENN
     of :class:`EditedNearestNeighbours` (a cheap exact screen settles rows far from the
-    other classes, only candidates get an exact search). The second step needs the
+    other classes, only candidates get an exact search). Its vote (``kind_sel='mode'``)
+    can only remove a row with at least ``ceil(n_neighbors / 2)`` other-class rows
+    among its neighbours, so the screen compares the distance to the
+    ``ceil(n_neighbors / 2)``-th nearest other-class row (not the nearest) with its bound
+    and settles far more rows; the exact neighbour lists of the candidates serve both
+    the test and the vote. The second step needs the
     neighbours of minority rows only: one exact query of ``n_minority`` rows against
     ``X``. As in imbalanced-learn, a minority row is predicted by the vote of itself and
     its ``n_neighbors - 1`` nearest other rows (the classifier is fit on ``X`` that

@@ -12,11 +12,20 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from imbtab.base import BaseCleaningSampler, Resampled
 from imbtab.under_sampling._prototype_selection._common import (
     class_minority,
+    is_int,
 )
-from imbtab.under_sampling._prototype_selection._edited_nearest_neighbours import edit
+from imbtab.under_sampling._prototype_selection._edited_nearest_neighbours import (
+    CACHE_EXTRA,
+    NeighbourCache,
+    edit,
+    edit_again,
+)
 from imbtab.utils._docstring import N_JOBS, RESAMPLE_CONTRACT
 
 __all__ = ["RepeatedEditedNearestNeighbours", "stop_flags"]
+
+# a pass that removed at most this many rows is followed by an incremental pass
+_AGAIN_MAX_REMOVED = 4000
 
 
 def stop_flags(y_new, target_stats, minority):
@@ -85,6 +94,16 @@ class RepeatedEditedNearestNeighbours(BaseCleaningSampler):
     the candidates near other classes get an exact neighbour search, so a pass costs
     about ``n * n_other`` distance evaluations instead of ``n ** 2``.
 
+    **Later passes look only where something changed.** A row none of whose k nearest
+    neighbours was removed by the previous pass has the same neighbourhood, so the same
+    (kept) verdict. Each pass leaves, for every row, an upper bound on its k-th
+    neighbour distance (the screen's bound, or the exact one); after a pass that
+    removed few rows, the next one only looks at the rows with a removed row within
+    that bound (one query of the rows against the removed ones), first with fresh cell
+    bounds, then with exact neighbour lists. The exact lists (a few neighbours beyond
+    k) are kept from pass to pass and reused while they still reach past the k nearest
+    remaining rows without a tie, so most rows near the other classes are searched once.
+
     Difference from imbalanced-learn 0.14.2: when the very first pass removes nothing,
     imbalanced-learn applies that pass's row permutation twice to ``sample_indices_``,
     which then no longer matches its returned ``X``. imbtab's ``sample_indices_``
@@ -133,16 +152,58 @@ class RepeatedEditedNearestNeighbours(BaseCleaningSampler):
         indices = np.arange(y.shape[0])
         X_cur, y_cur = X, y
         near2 = np.zeros(y.shape[0])  # lower bounds carried from pass to pass
+        cache = (
+            NeighbourCache(y.shape[0], self.n_neighbors + CACHE_EXTRA)
+            if is_int(self.n_neighbors)
+            else None
+        )
+        reach = np.full(y.shape[0], np.inf)  # bounds on each row's k-th neighbour distance
+        removed, previous = None, None
         for n_iter in range(self.max_iter):
             strategy = (
                 self.sampling_strategy_
                 if n_iter == 0
                 else check_sampling_strategy(self.sampling_strategy, y_cur, "clean-sampling")
             )
-            kept = edit(X_cur, y_cur, strategy, self.n_neighbors, self.kind_sel, self.n_jobs, near2)
+            if (
+                cache is not None
+                and removed is not None
+                and removed.shape[0] <= _AGAIN_MAX_REMOVED
+                and set(strategy) == previous
+            ):
+                kept = edit_again(
+                    X_cur,
+                    y_cur,
+                    strategy,
+                    self.n_neighbors,
+                    self.kind_sel,
+                    removed,
+                    reach,
+                    cache,
+                    indices,
+                    near2,
+                    self.n_jobs,
+                )
+            else:
+                kept = edit(
+                    X_cur,
+                    y_cur,
+                    strategy,
+                    self.n_neighbors,
+                    self.kind_sel,
+                    self.n_jobs,
+                    near2,
+                    cache,
+                    indices,
+                    reach if cache is not None else None,
+                )
+            previous = set(strategy)
             converged = kept.size == y_cur.shape[0]
+            gone = np.ones(y_cur.shape[0], dtype=bool)
+            gone[kept] = False
+            removed = X_cur[gone]
             X_cur, y_cur, indices = X_cur[kept], y_cur[kept], indices[kept]
-            near2 = near2[kept]
+            near2, reach = near2[kept], reach[kept]
             below, vanished = stop_flags(y_cur, target_stats, minority)
             if converged or below or vanished:
                 break

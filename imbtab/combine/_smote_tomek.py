@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
 from imblearn.base import BaseSampler
 from imblearn.utils import Substitution
 from sklearn.base import clone
 
 from imbtab.base import BaseOverSampler, SamplerMixin
-from imbtab.combine._common import oversample_then_select, smote_for
+from imbtab.combine._bounds import Segments, nearest_on_segments, other_class_bounds
+from imbtab.combine._common import (
+    direct_path_applies,
+    oversample_then_select,
+    select_in_place,
+    smote_for,
+    stack_with_parents,
+)
+from imbtab.neighbors import mutual_nearest_pairs, numba_threads
+from imbtab.neighbors._screen import other_class_within_k, screen_applies
 from imbtab.over_sampling import SMOTE
 from imbtab.under_sampling import TomekLinks
 from imbtab.utils._docstring import N_JOBS, RANDOM_STATE, RESAMPLE_CONTRACT
@@ -74,10 +84,19 @@ class SMOTETomek(SamplerMixin, BaseSampler):
     ``sample_indices_`` (the output contains new rows).
 
     **Cost.** Tomek links are removed from every class of the balanced SMOTE output.
-    As in :class:`TomekLinks`, only rows outside the largest class whose nearest
-    neighbour has another label are queried (plus the reverse check); the exact screen
-    that finds them compares own-cell nearest distances with the nearest other-class
-    row, about half the work of a nearest-neighbour search over all rows.
+    Every link joins two classes, so it is enough to look from the rows of all classes
+    but one; the class left out is the largest one SMOTE did not touch. With imbtab's
+    own SMOTE and TomekLinks on float64 data, the combination uses where SMOTE put its
+    rows: each synthetic row lies on the segment between its two parents, so its
+    squared distance to any point is ``(1 - t) |a - p|^2 + t |b - p|^2 - t (1 - t)
+    |a - b|^2``. The parents' distance to the nearest other-class row (a search of the
+    original rows only) then bounds every synthetic row's distance to the other classes
+    from below, while its parents and its neighbours along the segment bound its
+    nearest same-class distance from above. A row can only be in a link if the first
+    bound does not exceed the second, which leaves a few rows in a thousand for the
+    exact mutual nearest-neighbour check. SMOTE writes its rows straight into one
+    array and the kept rows are moved to its front in place (no further copy of the
+    data). Any other configuration runs SMOTE, then TomekLinks on its output.
 
     References
     ----------
@@ -120,4 +139,49 @@ class SMOTETomek(SamplerMixin, BaseSampler):
             self.tomek_ = clone(self.tomek)
         else:
             self.tomek_ = TomekLinks(sampling_strategy="all", n_jobs=self.n_jobs)
+        if direct_path_applies(self.smote_, self.tomek_, TomekLinks, X):
+            return self._smote_then_tomek(X, y)
         return oversample_then_select(self.smote_, self.tomek_, X, y)
+
+    def _smote_then_tomek(self, X, y):
+        tomek = self.tomek_
+        stacked = stack_with_parents(self.smote_, X, y, by_class=False)
+        Z, yZ = stacked.Z, stacked.yZ
+        tomek.fit(Z, yZ)  # parameters, sampling_strategy_, n_features_in_
+        classes, codes = np.unique(yZ, return_inverse=True)
+        codes = codes.ravel().astype(np.intp)
+        counts = np.bincount(codes, minlength=classes.size)
+        # every link joins two classes, so the rows of all classes but one are enough:
+        # leave out the largest class SMOTE did not touch (its rows would have to look
+        # through the synthetic rows), else the largest class
+        has_new = np.zeros(classes.size, dtype=bool)
+        has_new[codes[stacked.synthetic_at]] = True
+        pool = np.flatnonzero(~has_new) if (~has_new).any() else np.arange(classes.size)
+        left_out = pool[np.argmax(counts[pool])]
+        queries = []
+        with numba_threads(tomek.n_jobs) as nt:
+            segs = Segments(Z, codes, *stacked.parents_in_z(), stacked.synthetic_at)
+            # the left-out rows are not queried: no bound needed (it would cost a pass
+            # over them against every other-class original row)
+            near2 = other_class_bounds(segs, skip=() if has_new[left_out] else (left_out,))
+            own = nearest_on_segments(segs)
+            for c in range(classes.size):
+                if c == left_out:
+                    continue
+                rows = np.flatnonzero(codes == c)
+                if has_new[c]:
+                    # a row can only be linked if no same-class row (a parent or a
+                    # child on a segment) is nearer than every other-class row
+                    rows = rows[~(near2[rows] > own[rows])]
+                elif screen_applies(codes, rows, 1):
+                    rows = rows[other_class_within_k(Z, codes, rows, 1, nt, near2=near2)]
+                queries.append(rows)
+        queries = np.sort(np.concatenate(queries)) if queries else np.arange(0)
+        i, j = mutual_nearest_pairs(Z, codes, queries, n_jobs=tomek.n_jobs)
+        linked = np.zeros(yZ.shape[0], dtype=bool)
+        linked[i] = True
+        linked[j] = True
+        clean = np.isin(classes[codes], list(tomek.sampling_strategy_))
+        kept = np.flatnonzero(~(linked & clean))
+        tomek.sample_indices_ = kept.astype(np.intp)
+        return select_in_place(stacked, kept)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from imbtab.over_sampling._smote.base import SMOTE, draw_samples, make_samples
+from imbtab.over_sampling._smote.base import SMOTE
 
 __all__ = ["n_synthetic", "smote_with_parents"]
 
@@ -23,8 +23,8 @@ def n_synthetic(smote: SMOTE) -> int:
 def smote_with_parents(smote: SMOTE, X: np.ndarray, y: np.ndarray, outs: dict):
     """Write SMOTE's synthetic rows into ``outs`` and return their parents.
 
-    Exactly the rows (and the order) of ``SMOTE._resample``: classes in the order of
-    ``sampling_strategy_``, the same random draws, the same arithmetic.
+    The rows (and the order) of ``SMOTE._resample``, made by the same per-class step
+    (``SMOTE._sample_class``): classes in the order of ``sampling_strategy_``.
 
     Parameters
     ----------
@@ -47,25 +47,17 @@ def smote_with_parents(smote: SMOTE, X: np.ndarray, y: np.ndarray, outs: dict):
     steps : ndarray of float64
         Interpolation steps.
     """
-    smote._validate_estimator()
-    todo = [(c, n) for c, n in smote.sampling_strategy_.items() if n > 0]
-    class_rows = {c: np.flatnonzero(y == c) for c, _ in todo}
-    for c, _ in todo:
-        smote._validate_k_neighbors(class_rows[c].size, c)
-    n_new = sum(n for _, n in todo)
+    todo = smote._classes_to_sample(y)
+    n_new = sum(n for _, n, _ in todo)
     base = np.empty(n_new, dtype=np.int64)
     neighbour = np.empty(n_new, dtype=np.int64)
     steps_all = np.empty(n_new, dtype=np.float64)
     start = 0
-    for klass, n_samples in todo:
-        idx = class_rows[klass]
-        X_class = X[idx]
-        nns = smote._neighbours(X_class)
-        rows, cols, steps = draw_samples(smote.random_state, *nns.shape, n_samples)
+    for klass, n_samples, class_rows in todo:
+        nns, rows, cols, steps = smote._sample_class(X, class_rows, n_samples, outs[klass])
         stop = start + n_samples
-        make_samples(X_class, X_class, nns, rows, cols, steps, out=outs[klass])
-        base[start:stop] = idx[rows]
-        neighbour[start:stop] = idx[np.asarray(nns)[rows, cols]]
+        base[start:stop] = class_rows[rows]
+        neighbour[start:stop] = class_rows[np.asarray(nns)[rows, cols]]
         steps_all[start:stop] = steps
         start = stop
     return base, neighbour, steps_all

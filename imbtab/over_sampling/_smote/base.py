@@ -281,19 +281,33 @@ class SMOTE(BaseSMOTE):
         )
 
     def _resample(self, X, y, sample_weight):
-        self._validate_estimator()
-        todo = [(c, n) for c, n in self.sampling_strategy_.items() if n > 0]
-        class_rows = {c: np.flatnonzero(y == c) for c, _ in todo}
-        for c, _ in todo:
-            self._validate_k_neighbors(class_rows[c].size, c)
-        out = NewRows(X, y, sum(n for _, n in todo))
+        todo = self._classes_to_sample(y)
+        out = NewRows(X, y, sum(n for _, n, _ in todo))
         start = 0
-        for klass, n_samples in todo:
-            X_class = X[class_rows[klass]]
-            nns = self._neighbours(X_class)
-            rows, cols, steps = draw_samples(self.random_state, *nns.shape, n_samples)
+        for klass, n_samples, class_rows in todo:
             stop = start + n_samples
-            make_samples(X_class, X_class, nns, rows, cols, steps, out=out.X_new[start:stop])
+            self._sample_class(X, class_rows, n_samples, out.X_new[start:stop])
             out.y_new[start:stop] = klass
             start = stop
         return out.result()
+
+    def _classes_to_sample(self, y):
+        """``[(class, n_samples, class_rows)]`` in ``sampling_strategy_`` order, validated."""
+        self._validate_estimator()
+        todo = [(c, n, np.flatnonzero(y == c)) for c, n in self.sampling_strategy_.items() if n > 0]
+        for c, _, class_rows in todo:
+            self._validate_k_neighbors(class_rows.size, c)
+        return todo
+
+    def _sample_class(self, X, class_rows, n_samples, out):
+        """Write ``n_samples`` synthetic rows of one class into ``out``.
+
+        Returns the neighbour matrix and the draws ``(nns, rows, cols, steps)``: synthetic
+        row ``i`` lies between ``class_rows[rows[i]]`` and
+        ``class_rows[nns[rows[i], cols[i]]]`` at step ``steps[i]``.
+        """
+        X_class = X[class_rows]
+        nns = self._neighbours(X_class)
+        rows, cols, steps = draw_samples(self.random_state, *nns.shape, n_samples)
+        make_samples(X_class, X_class, nns, rows, cols, steps, out=out)
+        return nns, rows, cols, steps

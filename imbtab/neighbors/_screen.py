@@ -29,7 +29,7 @@ from numba import njit, prange
 
 from ._search import _knn_sq
 
-__all__ = ["other_class_within_k", "probe_bounds", "screen_applies", "screen_rows"]
+__all__ = ["CellStore", "other_class_within_k", "probe_bounds", "screen_applies", "screen_rows"]
 
 # the screen pays off when the other classes are a small part of X
 _MIN_ROWS = 4000
@@ -115,7 +115,9 @@ def screen_applies(codes, rows, k, max_other_fraction=None) -> bool:
     )
 
 
-def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None, r=1, bounds=None):
+def screen_rows(
+    X, codes, rows, k, nt, *, max_other_fraction=None, near2=None, r=1, bounds=None, reuse=None
+):
     """Screen the rows ``rows`` (all the rows of one class, sorted) for pure neighbourhoods.
 
     ``X`` validated (C-contiguous float), call inside ``numba_threads`` (``nt`` threads).
@@ -132,6 +134,11 @@ def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None, r
     ``bounds`` (optional float array, one entry per row of ``rows``) receives, for each
     settled row, the upper bound on its squared ``(k - r + 1)``-th nearest same-class
     distance that settled it (``inf`` for the rows left).
+
+    ``reuse`` (optional) is a tuple ``(store, key, orig)``: a :class:`CellStore`, a key
+    for the class and the original index of each row of ``rows``. The cells and the
+    own-cell bounds are then taken from the store where an earlier call on a superset
+    of the rows left them valid (the answer is the same).
 
     Returns
     -------
@@ -162,8 +169,12 @@ def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None, r
         return everything, None, None
     kk = k - r + 1
     Q = _Rows(X, rows)
-    cells = _Cells(Q, nt)
-    own = cells.own_bound(kk)
+    if reuse is None:
+        cells = _Cells(Q, nt)
+        own = cells.own_bound(kk)
+    else:
+        store, key, orig = reuse
+        cells, own = store.screen_cells(Q, nt, key, orig, kk)
     d_o, j_o = _nearest_other(X, Q, rows, other, own, near2, nt, r)
     # strict: d_o > bound >= k-th same-class squared distance
     left = np.flatnonzero(~(d_o > own))
@@ -178,16 +189,18 @@ def screen_rows(X, codes, rows, k, nt, *, max_other_fraction=None, near2=None, r
     return left, d_o[left], j_o[left]
 
 
-def probe_bounds(X, rows, pos, k, nt):
+def probe_bounds(X, rows, pos, k, nt, cells=None):
     """Upper bounds on the squared k-th nearest same-class distance of ``X[rows[pos]]``.
 
     ``rows`` are all the rows of one class (sorted, more than ``k``), ``pos`` positions
     in it; the bound is the k-th nearest distance (own index excluded) over the rows of
     the ``_N_PROBE`` cells with the nearest centres of a fresh Voronoi partition of the
     class. With a lower bound on a row's distance to the other classes strictly above
-    it, the row's k nearest neighbours are all of its class.
+    it, the row's k nearest neighbours are all of its class. ``cells`` (optional) is a
+    partition of the class to use instead (e.g. one kept by a :class:`CellStore`).
     """
-    cells = _Cells(_Rows(X, np.asarray(rows, dtype=np.int64)), nt)
+    if cells is None:
+        cells = _Cells(_Rows(X, np.asarray(rows, dtype=np.int64)), nt)
     return cells.probe_bound(np.asarray(pos, dtype=np.int64), k, _N_PROBE)
 
 
@@ -248,19 +261,23 @@ class _Rows:
 class _Cells:
     """A Voronoi partition of the rows of ``Q`` (a :class:`_Rows`) around random ones."""
 
-    def __init__(self, Q, nt):
+    def __init__(self, Q, nt, centres=None, cell=None):
         self.Q = Q
         self.nt = nt
         m = Q.shape[0]
-        self.n_cells = max(1, m // _CELL_SIZE)
-        rng = np.random.default_rng(0)
-        self.centres = np.ascontiguousarray(
-            Q[np.sort(rng.choice(m, size=self.n_cells, replace=False))]
-        )
-        cell = np.empty(m, dtype=np.int64)
-        for a in range(0, m, _CHUNK):
-            b = min(m, a + _CHUNK)
-            cell[a:b] = _knn_sq(Q[a:b], self.centres, _no_excl(b - a), 1, nt)[1][:, 0]
+        if centres is None:
+            self.n_cells = max(1, m // _CELL_SIZE)
+            rng = np.random.default_rng(0)
+            self.centres = np.ascontiguousarray(
+                Q[np.sort(rng.choice(m, size=self.n_cells, replace=False))]
+            )
+            cell = np.empty(m, dtype=np.int64)
+            for a in range(0, m, _CHUNK):
+                b = min(m, a + _CHUNK)
+                cell[a:b] = _knn_sq(Q[a:b], self.centres, _no_excl(b - a), 1, nt)[1][:, 0]
+        else:  # a partition kept from a superset of the rows (still a Voronoi partition)
+            self.centres, self.n_cells = centres, centres.shape[0]
+        self.cell = cell
         order = np.argsort(cell, kind="stable")
         starts = np.searchsorted(cell[order], np.arange(self.n_cells + 1))
         self.members = [order[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
@@ -287,39 +304,94 @@ class _Cells:
         return bound
 
     def probe_bound(self, rows, k, n_probe):
-        """Squared k-th nearest distance of ``Q[rows]`` over the cells of their nearest centres."""
+        """Squared k-th nearest distance of ``Q[rows]`` over the cells of their nearest centres.
+
+        One parallel kernel visits the cells, each computing the distances of the rows
+        that probe it to its members (the same arithmetic as the neighbour engine).
+        """
         n_probe = min(n_probe, self.n_cells)
+        rows = np.asarray(rows, dtype=np.int64)
         _, probes = _knn_sq(
             np.ascontiguousarray(self.Q[rows]), self.centres, _no_excl(rows.size), n_probe, self.nt
         )
-        cand = np.full((rows.size, n_probe * k), np.inf)
         flat_cell = probes.ravel()
-        flat_pos = np.repeat(np.arange(rows.size), n_probe)
-        slot = np.tile(np.arange(n_probe), rows.size)
         order = np.argsort(flat_cell, kind="stable")
-        starts = np.searchsorted(flat_cell[order], np.arange(self.n_cells + 1))
-        for cell_id in range(self.n_cells):
-            sel = order[starts[cell_id] : starts[cell_id + 1]]
-            members = self.members[cell_id]
-            if sel.size == 0 or members.size == 0:
-                continue
-            pos = flat_pos[sel]
-            # own index excluded: position of the query within this cell (members sorted)
-            at = np.minimum(np.searchsorted(members, rows[pos]), members.size - 1)
-            excl = np.where(members[at] == rows[pos], at, -1).astype(np.int64)
-            kk = min(k, members.size - 1) if (excl >= 0).any() else min(k, members.size)
-            if kk <= 0:
-                continue
-            Qs = np.ascontiguousarray(self.Q[rows[pos]])
-            if sel.size < _SMALL:
-                with _one_thread() as nt:
-                    d2 = _probe_knn(Qs, np.ascontiguousarray(self.Q[members]), excl, kk, nt)
-            else:
-                d2 = _probe_knn(Qs, np.ascontiguousarray(self.Q[members]), excl, kk, self.nt)
-            s = slot[sel]
-            for t in range(kk):
-                cand[pos, s * k + t] = d2[:, t]
+        pair_starts = np.searchsorted(flat_cell[order], np.arange(self.n_cells + 1))
+        pair_query = (order // n_probe).astype(np.int64)
+        pair_slot = (order % n_probe).astype(np.int64)
+        sizes = np.array([m.size for m in self.members], dtype=np.int64)
+        member_starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        members = (
+            np.concatenate(self.members).astype(np.int64)
+            if self.members
+            else np.empty(0, dtype=np.int64)
+        )
+        X, base = self.Q.X, self.Q.rows
+        cand = np.full((rows.size, n_probe * k), np.inf)
+        _probe_cells(
+            X,
+            base[rows],
+            rows,
+            base[members],
+            members,
+            member_starts,
+            pair_query,
+            pair_slot,
+            pair_starts,
+            k,
+            cand,
+        )
         return np.sort(cand, axis=1)[:, k - 1]
+
+
+@njit(parallel=True, cache=True)
+def _probe_cells(X, q_x, q_pos, m_x, m_pos, m_starts, p_query, p_slot, p_starts, k, cand):
+    """k nearest squared distances of each query within each cell it probes.
+
+    Query ``i`` is row ``q_x[i]`` of ``X`` (position ``q_pos[i]`` in its class); cell
+    ``c`` holds the rows ``m_x[m_starts[c]:m_starts[c + 1]]`` (positions ``m_pos``). The
+    pairs ``p_starts[c]:p_starts[c + 1]`` (query ``p_query``, slot ``p_slot``) probe
+    cell ``c``; their distances go to ``cand[i, slot * k : slot * k + k]`` (inf where the
+    cell has fewer rows). A query skips its own row. Distances are summed in feature
+    order from float64 differences, exactly as the neighbour engine computes them.
+    """
+    n_cells = p_starts.shape[0] - 1
+    d = X.shape[1]
+    for c in prange(n_cells):
+        a = m_starts[c]
+        m = m_starts[c + 1] - a
+        if m == 0 or p_starts[c + 1] == p_starts[c]:
+            continue
+        Xt = np.empty((d, m))
+        for j in range(m):
+            for f in range(d):
+                Xt[f, j] = np.float64(X[m_x[a + j], f])
+        acc = np.empty(m)
+        best = np.empty(k)
+        for p in range(p_starts[c], p_starts[c + 1]):
+            i = p_query[p]
+            for j in range(m):
+                acc[j] = 0.0
+            for f in range(d):
+                x = np.float64(X[q_x[i], f])
+                for j in range(m):
+                    t = x - Xt[f, j]
+                    acc[j] += t * t
+            for t in range(k):
+                best[t] = np.inf
+            own = q_pos[i]
+            for j in range(m):
+                v = acc[j]
+                if v < best[k - 1] and m_pos[a + j] != own:
+                    q = k - 1
+                    while q > 0 and best[q - 1] > v:
+                        best[q] = best[q - 1]
+                        q -= 1
+                    best[q] = v
+            s = p_slot[p] * k
+            for t in range(k):
+                cand[i, s + t] = best[t]
+    return cand
 
 
 def _probe_knn(Qs, R, excl, kk, nt):
@@ -374,3 +446,134 @@ def _cell_kth(Xs, starts, k, out):
                     best[p] = v
             out[a + i] = best[k - 1]
     return out
+
+
+@njit(parallel=True, cache=True)
+def _cell_knn(Xs, starts, k, out_d, out_j):
+    """Squared distances and rows (in ``Xs``) of the k nearest of each row within its cell.
+
+    As :func:`_cell_kth` (same arithmetic, so the same values), for cells of at least
+    two rows; the entries a cell cannot fill get inf and ``-1``.
+    """
+    n_cells = starts.shape[0] - 1
+    d = Xs.shape[1]
+    for c in prange(n_cells):
+        a = starts[c]
+        m = starts[c + 1] - a
+        Xt = np.empty((d, m))
+        for j in range(m):
+            for f in range(d):
+                Xt[f, j] = Xs[a + j, f]
+        acc = np.empty(m)
+        best = np.empty(k)
+        bj = np.empty(k, dtype=np.int64)
+        for i in range(m):
+            for j in range(m):
+                acc[j] = 0.0
+            for f in range(d):
+                x = Xs[a + i, f]
+                for j in range(m):
+                    t = x - Xt[f, j]
+                    acc[j] += t * t
+            for t in range(k):
+                best[t] = np.inf
+                bj[t] = -1
+            for j in range(m):
+                v = acc[j]
+                if j != i and v < best[k - 1]:
+                    p = k - 1
+                    while p > 0 and best[p - 1] > v:
+                        best[p] = best[p - 1]
+                        bj[p] = bj[p - 1]
+                        p -= 1
+                    best[p] = v
+                    bj[p] = a + j
+            for t in range(k):
+                out_d[a + i, t] = best[t]
+                out_j[a + i, t] = bj[t]
+    return out_d
+
+
+_STORE_EXTRA = 2  # in-cell neighbours kept beyond the largest k
+
+
+class CellStore:
+    """Cells and own-cell neighbours of each class, kept across passes over fewer rows.
+
+    Passes of RENN and AllKNN screen the same class again after some of its rows were
+    removed. The Voronoi partition of the first pass stays a Voronoi partition of the
+    remaining rows (the centres are points, not rows), so it is kept, with each row's
+    ``K + _STORE_EXTRA`` nearest rows within its cell: the k-th of them still alive is
+    the k-th nearest alive row of the cell, the same own-cell bound a fresh search of
+    the shrunken cell gives. Only the rows with fewer than k of them left get their
+    cell searched again. ``n`` is the number of original rows, ``K`` the largest
+    neighbourhood size asked for.
+    """
+
+    def __init__(self, n: int, K: int):
+        self.n, self.K = n, K
+        self.width = K + _STORE_EXTRA
+        self.classes = {}
+
+    def _search(self, cells, which, orig, entry):
+        """Search the cells ``which`` and store the lists of their rows."""
+        groups = [cells.members[c] for c in which if cells.members[c].size > 1]
+        if not groups:
+            return
+        for a in range(0, len(groups), 256):
+            part = groups[a : a + 256]
+            pos = np.concatenate(part)
+            starts = np.cumsum([0] + [g.size for g in part]).astype(np.int64)
+            Xs = np.ascontiguousarray(cells.Q[pos], dtype=np.float64)
+            d = np.empty((pos.size, self.width))
+            j = np.empty((pos.size, self.width), dtype=np.int64)
+            _cell_knn(Xs, starts, self.width, d, j)
+            entry["dist"][orig[pos]] = d
+            entry["nbr"][orig[pos]] = np.where(j >= 0, orig[pos[np.maximum(j, 0)]], self.n)
+
+    def kept_cells(self, Q, nt, key, orig):
+        """The kept cells of the rows ``Q`` (original indices ``orig``), or None."""
+        entry = self.classes.get(key)
+        if entry is None or (entry["cell_of"][orig] < 0).any():
+            return None
+        return _Cells(Q, nt, entry["centres"], entry["cell_of"][orig])
+
+    def screen_cells(self, Q, nt, key, orig, k):
+        """The cells of the rows ``Q`` (original indices ``orig``) and their own bound."""
+        entry = self.classes.get(key)
+        if entry is not None and (k > self.K or (entry["cell_of"][orig] < 0).any()):
+            entry = None  # not a subset of the rows the entry was made for
+        if entry is None:
+            cells = _Cells(Q, nt)
+            if k > self.K:
+                return cells, cells.own_bound(k)
+            cell_of = np.full(self.n, -1, dtype=np.int64)
+            cell_of[orig] = cells.cell
+            entry = {
+                "centres": cells.centres,
+                "cell_of": cell_of,
+                "dist": np.full((self.n, self.width), np.inf),
+                "nbr": np.full((self.n, self.width), self.n, dtype=np.int32),
+            }
+            self.classes[key] = entry
+            self._search(cells, range(cells.n_cells), orig, entry)
+            return cells, entry["dist"][orig, k - 1]
+        cells = _Cells(Q, nt, entry["centres"], entry["cell_of"][orig])
+        alive = np.zeros(self.n + 1, dtype=bool)
+        alive[orig] = True
+        own = np.full(orig.size, np.inf)
+        for a in range(0, orig.size, _CHUNK):
+            o = orig[a : a + _CHUNK]
+            cs = np.cumsum(alive[entry["nbr"][o]], axis=1)
+            at = np.argmax(cs >= k, axis=1)
+            ok = cs[:, -1] >= k
+            own[a : a + _CHUNK] = np.where(ok, entry["dist"][o, at], np.inf)
+        redo = np.flatnonzero(~np.isfinite(own))
+        if redo.size:
+            which = np.unique(cells.cell[redo])
+            sizes = np.array([cells.members[c].size for c in which])
+            which = which[sizes > k]
+            self._search(cells, which, orig, entry)
+            at = np.concatenate([cells.members[c] for c in which]) if which.size else redo[:0]
+            own[at] = entry["dist"][orig[at], k - 1]
+        return cells, own

@@ -10,6 +10,7 @@ from imblearn.utils import Substitution, check_sampling_strategy
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbtab.base import BaseCleaningSampler, Resampled
+from imbtab.neighbors._screen import CellStore
 from imbtab.under_sampling._prototype_selection._common import (
     check_enough_samples,
     class_minority,
@@ -89,6 +90,11 @@ class AllKNN(BaseCleaningSampler):
     list while it still reaches past the k nearest remaining rows without a tie, so a
     candidate of several passes is searched once.
 
+    The screen's Voronoi cells are built once and kept for the later passes (they stay
+    a Voronoi partition of the remaining rows), with each row's few nearest rows within
+    its cell: the k-th of them still alive is the own-cell bound of the pass, so only
+    rows that lost too many of them get their cell searched again.
+
     References
     ----------
     .. [1] I. Tomek, "An Experiment with the Edited Nearest-Neighbor Rule", IEEE
@@ -144,6 +150,7 @@ class AllKNN(BaseCleaningSampler):
         X_cur, y_cur = X, y
         near2 = np.zeros(y.shape[0])  # lower bounds carried from pass to pass
         cache = NeighbourCache(y.shape[0], largest + CACHE_EXTRA)
+        store = CellStore(y.shape[0], largest)  # screen cells kept across the passes
         for k in range(1, largest + 1):
             strategy = (
                 self.sampling_strategy_
@@ -160,6 +167,7 @@ class AllKNN(BaseCleaningSampler):
                 near2,
                 cache,
                 indices,
+                store=store,
             )
             X_cur, y_cur, indices = X_cur[kept], y_cur[kept], indices[kept]
             near2 = near2[kept]

@@ -13,6 +13,7 @@ from imbtab.base import BaseCleaningSampler, Resampled
 from imbtab.neighbors import numba_threads
 from imbtab.neighbors._screen import (
     _SAME_CLASS_SEARCH,
+    _Rows,
     probe_bounds,
     screen_applies,
     screen_rows,
@@ -130,6 +131,7 @@ def _impure_rows(
     indices=None,
     kind_sel="all",
     reach=None,
+    store=None,
 ):
     """Rows with an other-class row among their k-NN, per class (positions in the class).
 
@@ -149,7 +151,9 @@ def _impure_rows(
     one entry per row of ``X``) receives for the rows of the cleaned classes an upper
     bound on their squared k-th neighbour distance (``inf`` where none is known): a
     later pass on fewer rows need not look again at a row unless a removed row lies
-    within that distance of it (see :func:`edit_again`).
+    within that distance of it (see :func:`edit_again`). ``store`` (a
+    :class:`~imbtab.neighbors._screen.CellStore`, with ``indices``) keeps the screen's
+    cells and own-cell bounds from pass to pass.
     """
     Xv = check_points(X)
     n = Xv.shape[0]
@@ -169,7 +173,10 @@ def _impure_rows(
             # a vote needs ceil(k/2) other rows; no k-NN bound for ``reach`` then
             r = (k + 1) // 2 if kind_sel == "mode" and full and reach is None else 1
             bounds = np.full(rows.size, np.inf)
-            left, d_o, j_o = screen_rows(Xv, codes, rows, k, nt, near2=near2, r=r, bounds=bounds)
+            reuse = None if store is None or indices is None else (store, ci, indices[rows])
+            left, d_o, j_o = screen_rows(
+                Xv, codes, rows, k, nt, near2=near2, r=r, bounds=bounds, reuse=reuse
+            )
             q = rows[left]
             if reach is not None:
                 reach[rows] = bounds
@@ -202,6 +209,7 @@ def edit(
     cache=None,
     indices=None,
     reach=None,
+    store=None,
 ) -> np.ndarray:
     """Rows kept by ENN, class by class in sorted label order (imbalanced-learn's order).
 
@@ -214,7 +222,8 @@ def edit(
     (a :class:`NeighbourCache` over the original rows, ``indices`` the original index
     of each row of ``X``) keeps exact neighbour lists for the next passes, and
     ``reach`` (float array, one entry per row) receives the bounds :func:`edit_again`
-    needs.
+    needs, and ``store`` (a :class:`~imbtab.neighbors._screen.CellStore` over the
+    original rows, with ``indices``) keeps the screen's cells for the next passes.
     """
     classes, codes = encode(y)
     n = X.shape[0]
@@ -234,6 +243,7 @@ def edit(
             indices,
             kind_sel,
             reach,
+            store,
         )
     else:
         estimator = clone(n_neighbors).fit(X)
@@ -259,7 +269,7 @@ def edit(
     return np.concatenate(kept).astype(np.intp)
 
 
-def _rescreen(X, codes, aff, k, nt, reach, cache, indices, near2):
+def _rescreen(X, codes, aff, k, nt, reach, cache, indices, near2, store=None):
     """Mask of the rows ``aff`` without a cached list that fresh probe bounds settle pure."""
     out = np.zeros(aff.size, dtype=bool)
     bare = cache.pos[indices[aff]] < 0
@@ -269,7 +279,10 @@ def _rescreen(X, codes, aff, k, nt, reach, cache, indices, near2):
         if not screen_applies(codes, rows, k, max_other_fraction=1.0) or at.size < _RESCREEN_MIN:
             continue
         sub = aff[at]
-        bound = probe_bounds(X, rows, np.searchsorted(rows, sub), k, nt)
+        cells = (
+            None if store is None else store.kept_cells(_Rows(X, rows), nt, int(ci), indices[rows])
+        )
+        bound = probe_bounds(X, rows, np.searchsorted(rows, sub), k, nt, cells)
         ok = near2[sub] > bound
         reach[sub[ok]] = bound[ok]
         out[at[ok]] = True
@@ -277,7 +290,18 @@ def _rescreen(X, codes, aff, k, nt, reach, cache, indices, near2):
 
 
 def edit_again(
-    X, y, classes_to_clean, k, kind_sel, removed, reach, cache, indices, near2, n_jobs=None
+    X,
+    y,
+    classes_to_clean,
+    k,
+    kind_sel,
+    removed,
+    reach,
+    cache,
+    indices,
+    near2,
+    n_jobs=None,
+    store=None,
 ):
     """The ENN pass that follows an ENN pass with the same ``k`` and cleaned classes.
 
@@ -292,7 +316,9 @@ def edit_again(
     Rows looked at without a cached list (the previous screen had settled them with a
     loose bound) first get a fresh bound from the cells nearest to them
     (:func:`~imbtab.neighbors._screen.probe_bounds`): one strictly below ``near2`` (lower
-    bounds on the squared distance to the other classes) keeps them pure.
+    bounds on the squared distance to the other classes) keeps them pure. ``store``
+    (optional :class:`~imbtab.neighbors._screen.CellStore`) provides the cells kept
+    from the earlier passes instead of a fresh partition.
     """
     classes, codes = encode(y)
     Xv = check_points(X)
@@ -315,7 +341,7 @@ def edit_again(
                     hit[part] = d2[:, 0] <= reach[cand[part]]
         aff = cand[hit]
         if aff.size >= _RESCREEN_MIN:
-            aff = aff[~_rescreen(Xv, codes, aff, k, nt, reach, cache, indices, near2)]
+            aff = aff[~_rescreen(Xv, codes, aff, k, nt, reach, cache, indices, near2, store)]
         drop = np.zeros(n, dtype=bool)
         if aff.size:
             nb, dk = _full_lists(Xv, aff, k, nt, cache, indices)

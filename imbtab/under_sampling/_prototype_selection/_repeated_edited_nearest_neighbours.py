@@ -10,6 +10,7 @@ from imblearn.utils import Substitution, check_sampling_strategy
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbtab.base import BaseCleaningSampler, Resampled
+from imbtab.neighbors._screen import CellStore
 from imbtab.under_sampling._prototype_selection._common import (
     class_minority,
     is_int,
@@ -30,9 +31,13 @@ _AGAIN_MAX_REMOVED = 4000
 
 def stop_flags(y_new, target_stats, minority):
     """imbalanced-learn's stopping tests: (a class fell below the minority, a class vanished)."""
-    stats = Counter(y_new)
-    below = any(count < target_stats[minority] for key, count in stats.items() if key != minority)
-    vanished = len(stats) < len(target_stats)
+    labels, counts = np.unique(y_new, return_counts=True)  # faster than Counter
+    below = any(
+        count < target_stats[minority]
+        for key, count in zip(labels, counts, strict=True)
+        if key != minority
+    )
+    vanished = labels.size < len(target_stats)
     return below, vanished
 
 
@@ -103,6 +108,9 @@ class RepeatedEditedNearestNeighbours(BaseCleaningSampler):
     bounds, then with exact neighbour lists. The exact lists (a few neighbours beyond
     k) are kept from pass to pass and reused while they still reach past the k nearest
     remaining rows without a tie, so most rows near the other classes are searched once.
+    The screen's Voronoi cells and each row's nearest rows within its cell are kept
+    from pass to pass too (see :class:`AllKNN`), so a later full pass does not rebuild
+    them.
 
     Difference from imbalanced-learn 0.14.2: when the very first pass removes nothing,
     imbalanced-learn applies that pass's row permutation twice to ``sample_indices_``,
@@ -157,6 +165,7 @@ class RepeatedEditedNearestNeighbours(BaseCleaningSampler):
             if is_int(self.n_neighbors)
             else None
         )
+        store = CellStore(y.shape[0], self.n_neighbors) if cache is not None else None
         reach = np.full(y.shape[0], np.inf)  # bounds on each row's k-th neighbour distance
         removed, previous = None, None
         for n_iter in range(self.max_iter):
@@ -183,6 +192,7 @@ class RepeatedEditedNearestNeighbours(BaseCleaningSampler):
                     indices,
                     near2,
                     self.n_jobs,
+                    store,
                 )
             else:
                 kept = edit(
@@ -196,6 +206,7 @@ class RepeatedEditedNearestNeighbours(BaseCleaningSampler):
                     cache,
                     indices,
                     reach if cache is not None else None,
+                    store,
                 )
             previous = set(strategy)
             converged = kept.size == y_cur.shape[0]

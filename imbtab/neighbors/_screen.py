@@ -407,33 +407,46 @@ def _probe_knn(Qs, R, excl, kk, nt):
     return out
 
 
+@njit(cache=True)
+def _cell_transposed(Xs, a, m):
+    """The rows ``Xs[a:a + m]`` as a (features, rows) array (contiguous inner loops)."""
+    d = Xs.shape[1]
+    Xt = np.empty((d, m))
+    for j in range(m):
+        for f in range(d):
+            Xt[f, j] = Xs[a + j, f]
+    return Xt
+
+
+@njit(cache=True)
+def _cell_distances(Xs, a, i, Xt, acc):
+    """Squared distances from row ``a + i`` to every row of its cell, into ``acc``.
+
+    Summed in feature order from float64 differences, exactly as the engine computes them.
+    """
+    acc[:] = 0.0
+    for f in range(Xt.shape[0]):
+        x = Xs[a + i, f]
+        for j in range(Xt.shape[1]):
+            t = x - Xt[f, j]
+            acc[j] += t * t
+
+
 @njit(parallel=True, cache=True)
 def _cell_kth(Xs, starts, k, out):
     """Squared k-th nearest distance of each row within its cell (own row excluded).
 
     ``Xs`` (float64) holds the cells' rows one cell after the other, cell ``c`` in
-    ``starts[c]:starts[c + 1]`` (each with more than ``k`` rows). Distances are summed in
-    feature order from float64 differences, exactly as the neighbour engine computes them.
+    ``starts[c]:starts[c + 1]`` (each with more than ``k`` rows).
     """
-    n_cells = starts.shape[0] - 1
-    d = Xs.shape[1]
-    for c in prange(n_cells):
+    for c in prange(starts.shape[0] - 1):
         a = starts[c]
         m = starts[c + 1] - a
-        Xt = np.empty((d, m))
-        for j in range(m):
-            for f in range(d):
-                Xt[f, j] = Xs[a + j, f]
+        Xt = _cell_transposed(Xs, a, m)
         acc = np.empty(m)
         best = np.empty(k)
         for i in range(m):
-            for j in range(m):
-                acc[j] = 0.0
-            for f in range(d):
-                x = Xs[a + i, f]
-                for j in range(m):
-                    t = x - Xt[f, j]
-                    acc[j] += t * t
+            _cell_distances(Xs, a, i, Xt, acc)
             for t in range(k):
                 best[t] = np.inf
             for j in range(m):
@@ -455,26 +468,15 @@ def _cell_knn(Xs, starts, k, out_d, out_j):
     As :func:`_cell_kth` (same arithmetic, so the same values), for cells of at least
     two rows; the entries a cell cannot fill get inf and ``-1``.
     """
-    n_cells = starts.shape[0] - 1
-    d = Xs.shape[1]
-    for c in prange(n_cells):
+    for c in prange(starts.shape[0] - 1):
         a = starts[c]
         m = starts[c + 1] - a
-        Xt = np.empty((d, m))
-        for j in range(m):
-            for f in range(d):
-                Xt[f, j] = Xs[a + j, f]
+        Xt = _cell_transposed(Xs, a, m)
         acc = np.empty(m)
         best = np.empty(k)
         bj = np.empty(k, dtype=np.int64)
         for i in range(m):
-            for j in range(m):
-                acc[j] = 0.0
-            for f in range(d):
-                x = Xs[a + i, f]
-                for j in range(m):
-                    t = x - Xt[f, j]
-                    acc[j] += t * t
+            _cell_distances(Xs, a, i, Xt, acc)
             for t in range(k):
                 best[t] = np.inf
                 bj[t] = -1

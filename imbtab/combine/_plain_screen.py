@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from imbtab.combine._bounds import Segments, kth_on_segments, nearest_other_within
+from imbtab.neighbors._closer import closer_rows_reach_k
 from imbtab.neighbors._screen import _N_PROBE, _Cells, _Rows
 from imbtab.neighbors._search import _knn_sq
 
@@ -62,6 +63,9 @@ def impure_plain_rows(segs: Segments, klass, k: int, nt: int, near2: np.ndarray)
     if open_.size == 0:
         return rows[:0]
     q = rows[open_]
+    pure = closer_rows_reach_k(cells, open_, d_o[open_], j_o[open_], k)
+    if pure is not None:
+        return q[~pure]
     if rows[-1] - rows[0] + 1 == rows.size:  # a block of Z (stacked class by class)
         Zc = Z[rows[0] : rows[-1] + 1]
     else:

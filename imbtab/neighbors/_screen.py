@@ -27,6 +27,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from ._closer import closer_rows_reach_k
 from ._search import _knn_sq
 
 __all__ = ["CellStore", "other_class_within_k", "probe_bounds", "screen_applies", "screen_rows"]
@@ -116,7 +117,17 @@ def screen_applies(codes, rows, k, max_other_fraction=None) -> bool:
 
 
 def screen_rows(
-    X, codes, rows, k, nt, *, max_other_fraction=None, near2=None, r=1, bounds=None, reuse=None
+    X,
+    codes,
+    rows,
+    k,
+    nt,
+    *,
+    max_other_fraction=None,
+    near2=None,
+    r=1,
+    bounds=None,
+    reuse=None,
 ):
     """Screen the rows ``rows`` (all the rows of one class, sorted) for pure neighbourhoods.
 
@@ -148,6 +159,10 @@ def screen_rows(
     d_o, j_o : ndarray or None
         Squared distance and index in ``X`` of the r-th nearest other-class row of
         ``rows[left]`` (``None`` when the screen did not run).
+    cells : _Cells or None
+        The screen's partition of the class, for
+        :func:`imbtab.neighbors._closer.closer_rows_reach_k` (``None`` when the screen
+        did not run).
     """
     rows = np.asarray(rows, dtype=np.int64)
     n = X.shape[0]
@@ -155,7 +170,7 @@ def screen_rows(
         max_other_fraction = _MAX_OTHER_FRACTION
     everything = np.arange(rows.size)
     if rows.size == 0:
-        return everything, None, None
+        return everything, None, None, None
     c = codes[rows[0]]
     other = np.flatnonzero(codes != c)
     if (
@@ -166,7 +181,7 @@ def screen_rows(
         or rows.size - 1 < k
         or not 1 <= r <= k
     ):
-        return everything, None, None
+        return everything, None, None, None
     kk = k - r + 1
     Q = _Rows(X, rows)
     if reuse is None:
@@ -186,7 +201,7 @@ def screen_rows(
         if bounds is not None:
             bounds[left] = np.where(settled, probe, np.inf)
         left = left[~settled]
-    return left, d_o[left], j_o[left]
+    return left, d_o[left], j_o[left], cells
 
 
 def probe_bounds(X, rows, pos, k, nt, cells=None):
@@ -219,11 +234,16 @@ def other_class_within_k(X, codes, rows, k, nt, *, max_other_fraction=None, near
     if rows.size - 1 < k:
         out[:] = rows.size < n  # the class cannot fill k neighbours
         return out
-    left, d_o, j_o = screen_rows(
+    left, d_o, j_o, cells = screen_rows(
         X, codes, rows, k, nt, max_other_fraction=max_other_fraction, near2=near2
     )
     if left.size == 0:
         return out
+    if d_o is not None:
+        pure = closer_rows_reach_k(cells, left, d_o, j_o, k)
+        if pure is not None:
+            out[left] = ~pure
+            return out
     q = rows[left]
     if d_o is None or rows.size >= _SAME_CLASS_SEARCH * n:
         _, ind = _knn_sq(np.ascontiguousarray(X[q]), X, q, k, nt)

@@ -5,6 +5,7 @@ import pytest
 from imblearn.under_sampling import TomekLinks
 from knn_reference import brute_count_other, brute_tomek
 
+import imbtab.neighbors._closer as closer
 import imbtab.neighbors._screen as screen
 from imbtab.neighbors import count_other_class, has_other_class_within_k, mutual_nearest_pairs
 from imbtab.neighbors._validation import check_points, numba_threads
@@ -59,9 +60,9 @@ def test_screen_path_is_taken_and_exact(monkeypatch, k, share):
     real = screen.screen_rows
 
     def spy(X, codes, rows, *args, **kwargs):
-        left, d_o, j_o = real(X, codes, rows, *args, **kwargs)
+        left, d_o, j_o, cells = real(X, codes, rows, *args, **kwargs)
         calls.append((len(rows), len(left), d_o is not None))
-        return left, d_o, j_o
+        return left, d_o, j_o, cells
 
     monkeypatch.setattr(screen, "screen_rows", spy)
     got = has_other_class_within_k(X, y, k)
@@ -71,10 +72,14 @@ def test_screen_path_is_taken_and_exact(monkeypatch, k, share):
     assert any(n_left < n_rows for n_rows, n_left, _ in ran)  # it settled rows
 
 
+@pytest.mark.parametrize("counted", [True, False])
 @pytest.mark.parametrize("seed", range(4))
-def test_other_class_within_k_matches_brute_on_ties(monkeypatch, seed):
-    # both exact resolutions (whole X and own class only) against brute force; searches
-    # split in chunks of query rows
+def test_other_class_within_k_matches_brute_on_ties(monkeypatch, seed, counted):
+    # the three exact resolutions of the rows the screen leaves (counting the class rows
+    # over the cells; searching whole X; searching the own class) against brute force;
+    # searches split in chunks of query rows
+    if not counted:
+        monkeypatch.setattr(closer, "_MAX_CELLS", 0)
     monkeypatch.setattr(screen, "_MIN_ROWS", 50)
     monkeypatch.setattr(screen, "_CHUNK", 97)
     monkeypatch.setattr(screen, "_CELL_SIZE", 40)
@@ -178,5 +183,5 @@ def test_screen_applies_says_whether_the_screen_runs(n, share):
     for c in (0, 1):
         rows = np.flatnonzero(y == c)
         with numba_threads(1) as nt:
-            _, d_o, _ = screen.screen_rows(X, y, rows, 1, nt)
+            _, d_o, _, _ = screen.screen_rows(X, y, rows, 1, nt)
         assert screen.screen_applies(y, rows, 1) == (d_o is not None)

@@ -127,7 +127,7 @@ def test_screen_is_exact(k):
     X, y = _data(2, n_samples=6000, seed=4, weights=[0.97, 0.03])
     rows = np.flatnonzero(y == 0)
     assert rows.size >= _screen._MIN_ROWS
-    left, d_o, j_o = _screen.screen_rows(check_points(X), y, rows, k, 1)
+    left, d_o, j_o, _ = _screen.screen_rows(check_points(X), y, rows, k, 1)
     assert d_o is not None and d_o.shape == left.shape == j_o.shape
     assert left.size < rows.size / 2  # it does prune
     truth = count_other_class(X, y, k, rows=rows) > 0
@@ -140,8 +140,8 @@ def test_vote_screen_is_exact(k, r):
     X, y = _data(2, n_samples=6000, seed=4, weights=[0.9, 0.1])
     rows = np.flatnonzero(y == 0)
     bounds = np.full(rows.size, np.inf)
-    left, _, _ = _screen.screen_rows(check_points(X), y, rows, k, 1, r=r, bounds=bounds)
-    left_1, _, _ = _screen.screen_rows(check_points(X), y, rows, k, 1)
+    left, _, _, _ = _screen.screen_rows(check_points(X), y, rows, k, 1, r=r, bounds=bounds)
+    left_1, _, _, _ = _screen.screen_rows(check_points(X), y, rows, k, 1)
     assert left.size < left_1.size  # asking for r other rows settles more
     settled = np.setdiff1d(np.arange(rows.size), left)
     assert np.isfinite(bounds[settled]).all() and np.isinf(bounds[left]).all()

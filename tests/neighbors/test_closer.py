@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import imbtab.neighbors._closer as closer
+import imbtab.neighbors._packed_cells as packed_cells
 import imbtab.neighbors._screen as screen
 from imbtab.neighbors._validation import check_points, numba_threads
 
@@ -92,5 +93,5 @@ def test_too_many_cells_declines(monkeypatch):
     X = check_points(rng.standard_normal((400, 4)))
     rows = np.arange(300)
     cells = _cells(X, rows, 10, monkeypatch)
-    monkeypatch.setattr(closer, "_MAX_CELLS", cells.n_cells - 1)
+    monkeypatch.setattr(packed_cells, "MAX_CELLS", cells.n_cells - 1)
     assert closer.closer_rows_reach_k(cells, np.arange(5), np.ones(5), np.full(5, 399), 2) is None

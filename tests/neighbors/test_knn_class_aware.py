@@ -5,7 +5,7 @@ import pytest
 from imblearn.under_sampling import TomekLinks
 from knn_reference import brute_count_other, brute_tomek
 
-import imbtab.neighbors._closer as closer
+import imbtab.neighbors._packed_cells as packed_cells
 import imbtab.neighbors._screen as screen
 from imbtab.neighbors import count_other_class, has_other_class_within_k, mutual_nearest_pairs
 from imbtab.neighbors._validation import check_points, numba_threads
@@ -79,7 +79,7 @@ def test_other_class_within_k_matches_brute_on_ties(monkeypatch, seed, counted):
     # over the cells; searching whole X; searching the own class) against brute force;
     # searches split in chunks of query rows
     if not counted:
-        monkeypatch.setattr(closer, "_MAX_CELLS", 0)
+        monkeypatch.setattr(packed_cells, "MAX_CELLS", 0)
     monkeypatch.setattr(screen, "_MIN_ROWS", 50)
     monkeypatch.setattr(screen, "_CHUNK", 97)
     monkeypatch.setattr(screen, "_CELL_SIZE", 40)

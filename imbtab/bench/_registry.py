@@ -125,7 +125,15 @@ _METHOD_TABLE: dict[str, _Method] = {
     "smoteenn": _Method((_C + "SMOTEENN",), "sampler", _C + "SMOTEENN"),
     "smotetomek": _Method((_C + "SMOTETomek",), "sampler", _C + "SMOTETomek"),
     "svmsmote": _Method((_O + "SVMSMOTE",), "sampler", _O + "SVMSMOTE"),
-    "kmeanssmote": _Method((_O + "KMeansSMOTE",), "sampler", _O + "KMeansSMOTE"),
+    "kmeanssmote": _Method(
+        (_O + "KMeansSMOTE",),
+        "sampler",
+        _O + "KMeansSMOTE",
+        # the default threshold ("auto": about half the cluster must be minority at high
+        # imbalance) leaves no cluster on most imbalanced data and the fit raises
+        params={"cluster_balance_threshold": 0.0},
+        description="k-means SMOTE over every cluster with enough minority rows",
+    ),
     "ncr": _Method(
         (_U + "NeighbourhoodCleaningRule",), "sampler", _U + "NeighbourhoodCleaningRule"
     ),

@@ -89,6 +89,18 @@ class Stacked:
     neighbour: np.ndarray
     steps: np.ndarray
     synthetic_at: np.ndarray
+    rebuild: object = None  # makes ``natural`` again after release_natural()
+
+    def release_natural(self) -> None:
+        """Free ``natural`` while the cleaner runs (:meth:`natural_rows` makes it again)."""
+        if self.rebuild is not None:
+            self.natural = None
+
+    def natural_rows(self) -> np.ndarray:
+        """``natural``, made again from the layout if it was released."""
+        if self.natural is None:
+            self.natural = self.rebuild()
+        return self.natural
 
     def parents_in_z(self):
         """Positions in ``Z`` of the parents of the synthetic rows, and their steps."""
@@ -117,8 +129,8 @@ def stack_with_parents(smote: SMOTE, X, y, *, by_class: bool) -> Stacked:
         syn_start[c] = start
         start += k
     synthetic_at = np.empty(n_new, dtype=np.int64)
-    natural = np.empty(n + n_new, dtype=np.int64)
     outs = {}
+    rebuild = None
     if by_class:
         at = 0
         for c in np.unique(y):
@@ -126,7 +138,6 @@ def stack_with_parents(smote: SMOTE, X, y, *, by_class: bool) -> Stacked:
             # mode="clip" writes straight into Z (the default mode buffers a full copy)
             np.take(X, rows, axis=0, out=Z[at : at + rows.size], mode="clip")
             yZ[at : at + rows.size] = c
-            natural[at : at + rows.size] = rows
             at += rows.size
             k = counts.get(c, 0)
             if k:
@@ -134,19 +145,36 @@ def stack_with_parents(smote: SMOTE, X, y, *, by_class: bool) -> Stacked:
                 outs[c] = Z[at : at + k]
                 yZ[at : at + k] = c
                 synthetic_at[s : s + k] = np.arange(at, at + k)
-                natural[at : at + k] = n + np.arange(s, s + k)
                 at += k
+
+        def rebuild():
+            return _natural_by_class(y, counts, syn_start)
+
+        natural = rebuild()
     else:
         Z[:n] = X
         yZ[:n] = y
-        natural[:] = np.arange(n + n_new)
+        natural = np.arange(n + n_new)
         synthetic_at[:] = np.arange(n, n + n_new)
         for c, k in counts.items():
             s = n + syn_start[c]
             outs[c] = Z[s : s + k]
             yZ[s : s + k] = c
     base, neighbour, steps = smote_with_parents(smote, X, y, outs)
-    return Stacked(Z, yZ, natural, n, base, neighbour, steps, synthetic_at)
+    return Stacked(Z, yZ, natural, n, base, neighbour, steps, synthetic_at, rebuild)
+
+
+def _natural_by_class(y, counts, syn_start):
+    """``natural`` of the class-by-class stacking: each class's rows of ``X``, then its
+    synthetic rows (``n + `` their position in SMOTE's order)."""
+    n = y.shape[0]
+    parts = []
+    for c in np.unique(y):
+        parts.append(np.flatnonzero(y == c))
+        k = counts.get(c, 0)
+        if k:
+            parts.append(np.arange(n + syn_start[c], n + syn_start[c] + k))
+    return np.concatenate(parts).astype(np.int64, copy=False)
 
 
 @njit(cache=True)
@@ -179,7 +207,7 @@ def select_in_place(stacked: Stacked, kept: np.ndarray) -> Resampled:
     if kept.size > 1 and np.any(np.diff(kept) <= 0):
         raise ValueError("kept rows must be increasing")  # pragma: no cover - internal
     n = stacked.n_samples
-    natural = stacked.natural[kept]
+    natural = stacked.natural_rows()[kept]
     synthetic = natural >= n
     rows = natural.astype(np.intp)
     rows[synthetic] = n + np.arange(int(synthetic.sum()))

@@ -102,7 +102,11 @@ class SMOTEENN(SamplerMixin, BaseSampler):
     * A class SMOTE did not touch (the majority) needs, for every row, the nearest
       other-class row, which is mostly synthetic. Instead of searching all of them, one
       pass over the other-class *original* rows gives the distance to every segment
-      in O(1) from the distances to its two ends; only the few segments that come
+      in O(1) from the distances to its two ends (a float32 matrix product in
+      cache-sized blocks, which only chooses candidates, its rounding error bounded;
+      every distance that decides anything is recomputed exactly). The same pass
+      bounds each other-class original row's distance to the class, which the
+      bounds of the over-sampled classes reuse. Only the few segments that come
       within the row's bound on its k-th same-class distance (from a Voronoi
       partition of the class) have their synthetic rows measured. Rows whose nearest
       other-class row is nearer than that bound try the nearest cells, and only the
@@ -177,17 +181,23 @@ class SMOTEENN(SamplerMixin, BaseSampler):
         to_clean = [ci for ci, c in enumerate(classes) if c in enn.sampling_strategy_]
         with numba_threads(enn.n_jobs) as nt:
             segs = Segments(Z, codes, *stacked.parents_in_z(), stacked.synthetic_at)
+            # the parents are in segs now; natural is made again at the end
+            stacked.base = stacked.neighbour = None
+            stacked.release_natural()
             plain, over = [], []
             if enn.kind_sel == "all" and k <= yZ.shape[0] - 1:
                 plain = [c for c in to_clean if plain_class_applies(segs, c, k)]
                 has_new = np.zeros(classes.size, dtype=bool)
                 has_new[codes[stacked.synthetic_at]] = True
                 over = [c for c in to_clean if has_new[c]]
-            near2 = other_class_bounds(segs, skip=plain)
+            near2 = np.zeros(Z.shape[0])
+            # the plain classes first: their scans also bound the distances from the
+            # other classes' original rows to them, which other_class_bounds then reuses
             removed = [impure_plain_rows(segs, c, k, nt, near2) for c in plain]
+            other_class_bounds(segs, skip=plain, near2=near2)
             removed.append(impure_over_sampled_rows(segs, over, k, nt, near2))
         rest = {classes[c] for c in to_clean if c not in plain and c not in over}
         kept = edit(Z, yZ, rest, k, enn.kind_sel, enn.n_jobs, near2)
         kept = kept[~np.isin(kept, np.concatenate(removed))]
-        enn.sample_indices_ = stacked.natural[kept].astype(np.intp)
+        enn.sample_indices_ = stacked.natural_rows()[kept].astype(np.intp)
         return select_in_place(stacked, kept)

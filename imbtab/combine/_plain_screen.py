@@ -56,14 +56,16 @@ def impure_plain_rows(segs: Segments, klass, k: int, nt: int, near2: np.ndarray)
     # d_o is exact where it is within own; elsewhere the nearest is farther than own
     open_ = np.flatnonzero(~(d_o > own))
     near2[rows] = np.maximum(lb, own)
-    near2[rows[open_]] = d_o[open_]
+    del lb, own
+    d_o, j_o = d_o[open_], j_o[open_]  # only the open rows' are needed from here on
+    near2[rows[open_]] = d_o
     if open_.size:
-        settled = d_o[open_] > cells.probe_bound(open_, k, _N_PROBE)
-        open_ = open_[~settled]
+        keep = ~(d_o > cells.probe_bound(open_, k, _N_PROBE))
+        open_, d_o, j_o = open_[keep], d_o[keep], j_o[keep]
     if open_.size == 0:
         return rows[:0]
     q = rows[open_]
-    pure = closer_rows_reach_k(cells, open_, d_o[open_], j_o[open_], k)
+    pure = closer_rows_reach_k(cells, open_, d_o, j_o, k)
     if pure is not None:
         return q[~pure]
     if rows[-1] - rows[0] + 1 == rows.size:  # a block of Z (stacked class by class)
@@ -72,8 +74,7 @@ def impure_plain_rows(segs: Segments, klass, k: int, nt: int, near2: np.ndarray)
         Zc = np.ascontiguousarray(Z[rows])
     d_k, j_k = _knn_sq(np.ascontiguousarray(Z[q]), Zc, open_.astype(np.int64), k, nt)
     d_k, j_k = d_k[:, k - 1], rows[j_k[:, k - 1]]
-    d, j = d_o[open_], j_o[open_]
-    impure = (d < d_k) | ((d == d_k) & (j < j_k))
+    impure = (d_o < d_k) | ((d_o == d_k) & (j_o < j_k))
     return q[impure]
 
 
@@ -88,7 +89,7 @@ def impure_over_sampled_rows(segs: Segments, classes, k: int, nt: int, near2) ->
     rows = np.flatnonzero(np.isin(segs.codes, classes))
     if rows.size == 0:
         return rows
-    own = kth_on_segments(segs, k)
+    own = kth_on_segments(segs, k, near2)
     q = rows[~(near2[rows] > own[rows])]
     if q.size == 0:
         return q

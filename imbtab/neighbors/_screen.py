@@ -41,6 +41,7 @@ _TAU_QUANTILE = 0.99  # rows with an own-cell bound below this quantile use near
 _TAU_MAX_SHARE = 0.5  # ... unless more than this share of the other rows is that close
 _SMALL = 4096  # searches with fewer query rows run on one thread
 _CHUNK = 131072  # query rows per search (bounds the temporary copies)
+_PROBE_CHUNK = 65536  # rows per probe round (its pair arrays are n_probe per row)
 _SAME_CLASS_SEARCH = 0.75  # below this share of X, unsettled rows search their class only
 
 
@@ -327,18 +328,11 @@ class _Cells:
         """Squared k-th nearest distance of ``Q[rows]`` over the cells of their nearest centres.
 
         One parallel kernel visits the cells, each computing the distances of the rows
-        that probe it to its members (the same arithmetic as the neighbour engine).
+        that probe it to its members (the same arithmetic as the neighbour engine). Rows
+        go ``_PROBE_CHUNK`` at a time, so the temporary arrays stay small.
         """
         n_probe = min(n_probe, self.n_cells)
         rows = np.asarray(rows, dtype=np.int64)
-        _, probes = _knn_sq(
-            np.ascontiguousarray(self.Q[rows]), self.centres, _no_excl(rows.size), n_probe, self.nt
-        )
-        flat_cell = probes.ravel()
-        order = np.argsort(flat_cell, kind="stable")
-        pair_starts = np.searchsorted(flat_cell[order], np.arange(self.n_cells + 1))
-        pair_query = (order // n_probe).astype(np.int64)
-        pair_slot = (order % n_probe).astype(np.int64)
         sizes = np.array([m.size for m in self.members], dtype=np.int64)
         member_starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         members = (
@@ -347,21 +341,27 @@ class _Cells:
             else np.empty(0, dtype=np.int64)
         )
         X, base = self.Q.X, self.Q.rows
-        cand = np.full((rows.size, n_probe * k), np.inf)
-        _probe_cells(
-            X,
-            base[rows],
-            rows,
-            base[members],
-            members,
-            member_starts,
-            pair_query,
-            pair_slot,
-            pair_starts,
-            k,
-            cand,
-        )
-        return np.sort(cand, axis=1)[:, k - 1]
+        m_x = base[members]
+        out = np.empty(rows.size)
+        for a in range(0, rows.size, _PROBE_CHUNK):
+            part = rows[a : a + _PROBE_CHUNK]
+            _, probes = _knn_sq(self.Q[part], self.centres, _no_excl(part.size), n_probe, self.nt)
+            flat_cell = probes.ravel()
+            del probes
+            order = np.argsort(flat_cell, kind="stable")
+            pair_starts = np.searchsorted(flat_cell[order], np.arange(self.n_cells + 1))
+            del flat_cell
+            pair_query = (order // n_probe).astype(np.int64)
+            pair_slot = (order % n_probe).astype(np.int64)
+            del order
+            cand = np.full((part.size, n_probe * k), np.inf)
+            _probe_cells(
+                X, base[part], part, m_x, members, member_starts, pair_query, pair_slot,
+                pair_starts, k, cand,
+            )  # fmt: skip
+            cand.partition(k - 1, axis=1)
+            out[a : a + part.size] = cand[:, k - 1]
+        return out
 
 
 @njit(parallel=True, cache=True)

@@ -16,6 +16,7 @@ from imbtab.combine._bounds import (
 )
 from imbtab.combine._common import stack_with_parents
 from imbtab.combine._plain_screen import impure_plain_rows, plain_class_applies
+from imbtab.neighbors import _packed_cells as packed_cells
 from imbtab.over_sampling import SMOTE
 
 
@@ -92,7 +93,11 @@ def test_nearest_other_within_is_exact():
     assert (lb <= true_d).all()
 
 
-def test_plain_screen_matches_brute_force():
+@pytest.mark.parametrize("counted", [True, False])
+def test_plain_screen_matches_brute_force(monkeypatch, counted):
+    # the open rows are decided by counting over the cells, or (too many cells) searched
+    if not counted:
+        monkeypatch.setattr(packed_cells, "MAX_CELLS", 0)
     X, y = _big(4400)
     _, segs = _segments(X, y)
     assert plain_class_applies(segs, 0, 3)

@@ -23,11 +23,13 @@ import numpy as np
 from numba import njit, prange
 
 from ._packed_cells import (
+    N_BOUND_CENTRES,
     PackedCells,
     band_rel,
     cell_sq32,
     halfspace_lb2,
     limits32,
+    nearest_centres,
     prepare_query,
     sq_exact,
     widest,
@@ -67,11 +69,11 @@ def closer_rows_reach_k(cells, pos, d_o, j_o, k: int) -> np.ndarray | None:
     if not PackedCells.applies(cells):
         return None
     packed = PackedCells(cells)
-    by_cell, qrow, qcell, qat = packed.queries(pos)
+    by_cell, qrow, qat = packed.queries(pos)
     found = np.zeros(by_cell.size, dtype=bool)
     _count_closer(
-        *packed.args(), qrow, qcell, qat, np.asarray(d_o, dtype=np.float64)[by_cell],
-        np.asarray(j_o, dtype=np.int64)[by_cell], k, found,
+        *packed.args(), qrow, qat, np.asarray(d_o, dtype=np.float64)[by_cell],
+        np.asarray(j_o, dtype=np.int64)[by_cell], k, N_BOUND_CENTRES, found,
     )  # fmt: skip
     out = np.empty(by_cell.size, dtype=bool)
     out[by_cell] = found
@@ -91,12 +93,12 @@ def _count_below(acc, m, lo32, hi32):  # pragma: no cover
 
 @njit(cache=True, parallel=True)
 def _count_closer(
-    X, ridx, RT, rn, starts, cell_rn, CT, cc, mu, raw, qrow, qcell, qat, d_o, j_o, k, out
+    X, ridx, RT, rn, starts, cell_rn, CT, cc, mu, raw, qrow, qat, d_o, j_o, k, n_bound, out
 ):  # pragma: no cover
     """``out[i]``: at least ``k`` class rows before ``(d_o[i], j_o[i])`` for query ``i``.
 
     The packed arrays as :meth:`PackedCells.args`; query ``i`` is row ``qrow[i]`` of
-    ``X``, in cell ``qcell[i]`` at packed position ``qat[i]``. Queries go in blocks of
+    ``X``, at packed position ``qat[i]``. Queries go in blocks of
     ``_QBLOCK``: each cell a block needs is loaded once for all of them.
     """
     nq = qrow.shape[0]
@@ -119,8 +121,9 @@ def _count_closer(
             qn[q], slack[q] = prepare_query(X, qrow[i0 + q], mu, CT, raw, x2[q], dc)
             if q == 0:
                 key[:] = dc  # visit order: nearest centre to the block's first query first
+            near = nearest_centres(dc, n_bound)
             for c in range(n_cells):
-                need[q, c] = halfspace_lb2(dc, qcell[i0 + q], c, cc, slack[q]) <= d_o[i0 + q]
+                need[q, c] = halfspace_lb2(dc, near, c, cc, slack[q]) <= d_o[i0 + q]
         left = nb
         for c in np.argsort(key):
             a = starts[c]

@@ -71,8 +71,13 @@ class Resampled:
     weight_new : ndarray or None
         Weights of the synthetic rows; ``None`` means the class-mean rule.
     X_all, y_all : ndarray or None
-        ``[X; X_new]`` and ``[y; y_new]`` already stacked (set by :class:`NewRows`);
-        ``rows`` is then ``arange(len(y_all))`` and the base returns them as they are.
+        The output arrays, already made (``[X; X_new][rows]`` and ``[y; y_new][rows]``):
+        the base returns them as they are when it returns arrays. :class:`NewRows` sets
+        them to ``[X; X_new]`` and ``[y; y_new]``; a sampler that selects in place may
+        set them to its selection.
+    in_order : bool
+        Whether ``rows`` is ``arange(n_samples + n_new)`` (every original row, then the
+        synthetic ones): the base then skips re-indexing pandas outputs and weights.
     """
 
     rows: np.ndarray
@@ -81,6 +86,7 @@ class Resampled:
     weight_new: np.ndarray | None = None
     X_all: np.ndarray | None = None
     y_all: np.ndarray | None = None
+    in_order: bool = False
 
     @classmethod
     def select(cls, indices: np.ndarray) -> Resampled:
@@ -93,16 +99,13 @@ class Resampled:
     ) -> Resampled:
         """Keep every original row, then append the synthetic rows."""
         rows = np.arange(n_samples + X_new.shape[0], dtype=np.intp)
-        return cls(rows=rows, X_new=X_new, y_new=np.asarray(y_new), weight_new=weight_new)
+        return cls(
+            rows=rows, X_new=X_new, y_new=np.asarray(y_new), weight_new=weight_new, in_order=True
+        )
 
     @property
     def n_new(self) -> int:
         return 0 if self.X_new is None else self.X_new.shape[0]
-
-    @property
-    def in_order(self) -> bool:
-        """Whether ``rows`` is known to be ``arange`` (every row, then the synthetic ones)."""
-        return self.y_all is not None
 
 
 # whether the base returns plain arrays for the current fit_resample call (then NewRows
@@ -158,6 +161,7 @@ class NewRows:
             weight_new=weight_new,
             X_all=None if self.X_all is None else self.X_all[:end],
             y_all=self.y_all[:end],
+            in_order=True,
         )
 
 

@@ -187,17 +187,6 @@ def _move_rows(Z, yZ, kept):  # pragma: no cover
             yZ[i] = yZ[r]
 
 
-class _Selected(Resampled):
-    """A :class:`Resampled` whose ``X_all``/``y_all`` are the final outputs (not in order).
-
-    ``rows`` still maps every output row to ``[X; X_new]`` (pandas index, weights).
-    """
-
-    @property
-    def in_order(self) -> bool:
-        return False
-
-
 def select_in_place(stacked: Stacked, kept: np.ndarray) -> Resampled:
     """Keep ``Z[kept]`` (``kept`` increasing), moving the rows to the front of ``Z``.
 
@@ -223,4 +212,4 @@ def select_in_place(stacked: Stacked, kept: np.ndarray) -> Resampled:
         X_new = X_out[where[0] : where[-1] + 1]
     else:
         X_new = X_out[where]
-    return _Selected(rows=rows, X_new=X_new, y_new=y_new, X_all=X_out, y_all=y_out)
+    return Resampled(rows=rows, X_new=X_new, y_new=y_new, X_all=X_out, y_all=y_out)

@@ -24,7 +24,6 @@ from numba import njit, prange
 
 from ._packed_cells import (
     N_BOUND_CENTRES,
-    PackedCells,
     band_rel,
     cell_sq32,
     halfspace_lb2,
@@ -66,9 +65,9 @@ def closer_rows_reach_k(cells, pos, d_o, j_o, k: int) -> np.ndarray | None:
         ``None`` when the partition has too many cells for this test (the caller then
         searches).
     """
-    if not PackedCells.applies(cells):
+    packed = cells.packed()
+    if packed is None:
         return None
-    packed = PackedCells(cells)
     by_cell, qrow, qat = packed.queries(pos)
     found = np.zeros(by_cell.size, dtype=bool)
     _count_closer(

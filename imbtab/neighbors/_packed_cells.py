@@ -43,8 +43,9 @@ class PackedCells:
     """
 
     def __init__(self, cells):
-        self.cells = cells
+        # no reference to ``cells`` (which keeps this object): no cycle, freed with it
         X, rows = cells.Q.X, cells.Q.rows
+        self.cell, self.rows = cells.cell, rows
         self.X = X
         d = X.shape[1]
         sizes = np.array([m.size for m in cells.members], dtype=np.int64)
@@ -85,9 +86,9 @@ class PackedCells:
         """Query order (by cell, so a block of queries is spatially close), and the
         queries' rows in ``X`` and packed positions in that order."""
         pos = np.asarray(pos, dtype=np.int64)
-        by_cell = np.argsort(self.cells.cell[pos], kind="stable")
+        by_cell = np.argsort(self.cell[pos], kind="stable")
         p = pos[by_cell]
-        return by_cell, self.cells.Q.rows[p], self.at[p]
+        return by_cell, self.rows[p], self.at[p]
 
 
 @njit(cache=True, parallel=True)
@@ -214,3 +215,58 @@ def widest(starts):  # pragma: no cover
     for c in range(starts.shape[0] - 1):
         w = max(w, starts[c + 1] - starts[c])
     return w
+
+
+@njit(cache=True, parallel=True)
+def probe_kth32(
+    X, RT, rn, starts, cell_rn, mu, raw, q_row, q_at, p_query, p_slot, p_starts, k, cand
+):  # noqa: E501  # pragma: no cover
+    """Upper bounds on the k smallest squared distances of queries within the cells they probe.
+
+    The pairs ``p_starts[c]:p_starts[c + 1]`` (query ``p_query``, slot ``p_slot``) probe
+    cell ``c``; query ``i`` is row ``q_row[i]`` of ``X`` at packed position ``q_at[i]``
+    (skipped in its own cell). ``cand[i, slot * k : slot * k + k]`` receives the k
+    smallest float32 values plus the rounding band: each is at least the exact squared
+    distance of its row, so the k-th smallest of a query's entries bounds its exact k-th
+    nearest distance over the probed cells from above (``inf`` where a cell has fewer
+    rows).
+    """
+    n_cells = p_starts.shape[0] - 1
+    d = X.shape[1]
+    rel = band_rel(d)
+    for c in prange(n_cells):
+        a = starts[c]
+        m = starts[c + 1] - a
+        if m == 0 or p_starts[c + 1] == p_starts[c]:
+            continue
+        acc = np.empty(m, dtype=np.float32)
+        x2 = np.empty(d, dtype=np.float32)
+        best = np.empty(k)
+        for p in range(p_starts[c], p_starts[c + 1]):
+            i = p_query[p]
+            row = q_row[i]
+            qn = 0.0
+            xr = 0.0
+            for f in range(d):
+                v = np.float64(X[row, f])
+                xr += v * v
+                w = v - mu[f]
+                qn += w * w
+                x2[f] = np.float32(-2.0 * w)
+            cell_sq32(x2, RT, rn, a, m, acc)
+            self_at = q_at[i] - a
+            for t in range(k):
+                best[t] = np.inf
+            for j in range(m):
+                v = np.float64(acc[j])
+                if v < best[k - 1] and j != self_at:
+                    t = k - 1
+                    while t > 0 and best[t - 1] > v:
+                        best[t] = best[t - 1]
+                        t -= 1
+                    best[t] = v
+            band = rel * (qn + cell_rn[c]) + _REL * (xr + raw)
+            s = p_slot[p] * k
+            for t in range(k):
+                cand[i, s + t] = best[t] + qn + band
+    return cand

@@ -28,6 +28,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._closer import closer_rows_reach_k
+from ._packed_cells import PackedCells, probe_kth32
 from ._search import _knn_sq
 
 __all__ = ["CellStore", "other_class_within_k", "probe_bounds", "screen_applies", "screen_rows"]
@@ -302,6 +303,13 @@ class _Cells:
         order = np.argsort(cell, kind="stable")
         starts = np.searchsorted(cell[order], np.arange(self.n_cells + 1))
         self.members = [order[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
+        self._packed = None
+
+    def packed(self):
+        """The rows packed for float32 searches (made once), or None if the cells are too many."""
+        if self._packed is None and PackedCells.applies(self):
+            self._packed = PackedCells(self)
+        return self._packed
 
     def own_bound(self, k):
         """Squared k-th nearest distance of every row within its own cell (inf if too small).
@@ -325,11 +333,15 @@ class _Cells:
         return bound
 
     def probe_bound(self, rows, k, n_probe):
-        """Squared k-th nearest distance of ``Q[rows]`` over the cells of their nearest centres.
+        """Upper bound on the squared k-th nearest distance of ``Q[rows]`` within their class.
 
-        One parallel kernel visits the cells, each computing the distances of the rows
-        that probe it to its members (the same arithmetic as the neighbour engine). Rows
-        go ``_PROBE_CHUNK`` at a time, so the temporary arrays stay small.
+        The k-th nearest distance over the cells of the ``n_probe`` nearest centres. One
+        parallel kernel visits the cells, each computing the distances of the rows that
+        probe it to its members: in float32 over the packed cells, the values raised by
+        their rounding band (so the bound can exceed the exact k-th distance by that
+        band, never fall below it), or, for partitions too large to pack, exactly as the
+        neighbour engine sums them. Rows go ``_PROBE_CHUNK`` at a time, so the temporary
+        arrays stay small.
         """
         n_probe = min(n_probe, self.n_cells)
         rows = np.asarray(rows, dtype=np.int64)
@@ -342,6 +354,7 @@ class _Cells:
         )
         X, base = self.Q.X, self.Q.rows
         m_x = base[members]
+        packed = self.packed()
         out = np.empty(rows.size)
         for a in range(0, rows.size, _PROBE_CHUNK):
             part = rows[a : a + _PROBE_CHUNK]
@@ -355,10 +368,17 @@ class _Cells:
             pair_slot = (order % n_probe).astype(np.int64)
             del order
             cand = np.full((part.size, n_probe * k), np.inf)
-            _probe_cells(
-                X, base[part], part, m_x, members, member_starts, pair_query, pair_slot,
-                pair_starts, k, cand,
-            )  # fmt: skip
+            if packed is not None:
+                probe_kth32(
+                    X, packed.RT, packed.rn, packed.starts, packed.cell_rn, packed.mu,
+                    packed.raw, base[part], packed.at[part], pair_query, pair_slot,
+                    pair_starts, k, cand,
+                )  # fmt: skip
+            else:
+                _probe_cells(
+                    X, base[part], part, m_x, members, member_starts, pair_query, pair_slot,
+                    pair_starts, k, cand,
+                )  # fmt: skip
             cand.partition(k - 1, axis=1)
             out[a : a + part.size] = cand[:, k - 1]
         return out

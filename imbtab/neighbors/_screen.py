@@ -332,7 +332,7 @@ class _Cells:
                 group, size = [], 0
         return bound
 
-    def probe_bound(self, rows, k, n_probe):
+    def probe_bound(self, rows, k, n_probe, *, pack=True):
         """Upper bound on the squared k-th nearest distance of ``Q[rows]`` within their class.
 
         The k-th nearest distance over the cells of the ``n_probe`` nearest centres. One
@@ -341,7 +341,8 @@ class _Cells:
         their rounding band (so the bound can exceed the exact k-th distance by that
         band, never fall below it), or, for partitions too large to pack, exactly as the
         neighbour engine sums them. Rows go ``_PROBE_CHUNK`` at a time, so the temporary
-        arrays stay small.
+        arrays stay small. ``pack=False`` uses the exact kernel even when the cells could be
+        packed (for a caller short of memory: packing holds a float32 copy of the class).
         """
         n_probe = min(n_probe, self.n_cells)
         rows = np.asarray(rows, dtype=np.int64)
@@ -354,7 +355,7 @@ class _Cells:
         )
         X, base = self.Q.X, self.Q.rows
         m_x = base[members]
-        packed = self.packed()
+        packed = self.packed() if pack or self._packed is not None else None
         out = np.empty(rows.size)
         for a in range(0, rows.size, _PROBE_CHUNK):
             part = rows[a : a + _PROBE_CHUNK]

@@ -11,12 +11,15 @@ distance within a subset of the class is an upper bound ``U(i) >= d_k``, so
 partition of the class (a few hundred rows around random class rows):
 
 1. every row searches its own cell;
-2. rows still unsettled search the ``_N_PROBE`` cells with the nearest centres.
+2. rows still unsettled search the ``_N_PROBE`` cells with the nearest centres (in
+   float32 over the packed cells, the bound raised by the rounding band).
 
 ``d_o`` for every row costs ``n_c * n_other`` distance evaluations, the rounds
 ``n_c * (n_cells + cell_size)`` and ``n_left * _N_PROBE * cell_size``, all far below
-the ``n_c * n`` of a full search when the other classes are small. Only the rows left
-get an exact search, over their own class when it is a small part of the data.
+the ``n_c * n`` of a full search when the other classes are small. The rows left are
+decided by counting the class rows that come before ``(d_o, j_o)``
+(:mod:`imbtab.neighbors._closer`), or, for callers that need neighbour lists, by an
+exact search.
 """
 
 from __future__ import annotations

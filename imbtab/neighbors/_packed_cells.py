@@ -123,21 +123,45 @@ def band_rel(d):  # pragma: no cover
 
 
 @njit(cache=True)
-def prepare_query(X, row, mu, CT, raw, x2, dc):  # pragma: no cover
-    """Centre query ``row``: ``x2`` receives ``-2 x`` (float32), ``dc`` the squared
-    distances to the centres; returns the centred squared norm and the bound's slack."""
-    d = X.shape[1]
-    x = np.empty(d)
+def centre_query(X, row, mu, x, x2):  # pragma: no cover
+    """``x``: row ``row`` of ``X`` centred on ``mu``; ``x2``: ``-2 x`` in float32. Returns
+    the centred and the raw squared norms."""
     qn = 0.0
     xr = 0.0
-    for f in range(d):
+    for f in range(X.shape[1]):
         v = np.float64(X[row, f])
         xr += v * v
         x[f] = v - mu[f]
         qn += x[f] * x[f]
         x2[f] = np.float32(-2.0 * x[f])
+    return qn, xr
+
+
+@njit(cache=True)
+def k_smallest(acc, m, skip, best):  # pragma: no cover
+    """``best`` (length k, float64) receives the k smallest of ``acc[:m]`` other than
+    ``acc[skip]``, ascending (``inf`` where there are fewer)."""
+    k = best.shape[0]
+    for t in range(k):
+        best[t] = np.inf
+    for j in range(m):
+        v = np.float64(acc[j])
+        if v < best[k - 1] and j != skip:
+            t = k - 1
+            while t > 0 and best[t - 1] > v:
+                best[t] = best[t - 1]
+                t -= 1
+            best[t] = v
+
+
+@njit(cache=True)
+def prepare_query(X, row, mu, CT, raw, x2, dc):  # pragma: no cover
+    """Centre query ``row``: ``x2`` receives ``-2 x`` (float32), ``dc`` the squared
+    distances to the centres; returns the centred squared norm and the bound's slack."""
+    x = np.empty(X.shape[1])
+    qn, xr = centre_query(X, row, mu, x, x2)
     dc[:] = 0.0
-    for f in range(d):
+    for f in range(X.shape[1]):
         xf = x[f]
         for c in range(CT.shape[1]):
             w = xf - CT[f, c]
@@ -240,31 +264,14 @@ def probe_kth32(
         if m == 0 or p_starts[c + 1] == p_starts[c]:
             continue
         acc = np.empty(m, dtype=np.float32)
+        x = np.empty(d)
         x2 = np.empty(d, dtype=np.float32)
         best = np.empty(k)
         for p in range(p_starts[c], p_starts[c + 1]):
             i = p_query[p]
-            row = q_row[i]
-            qn = 0.0
-            xr = 0.0
-            for f in range(d):
-                v = np.float64(X[row, f])
-                xr += v * v
-                w = v - mu[f]
-                qn += w * w
-                x2[f] = np.float32(-2.0 * w)
+            qn, xr = centre_query(X, q_row[i], mu, x, x2)
             cell_sq32(x2, RT, rn, a, m, acc)
-            self_at = q_at[i] - a
-            for t in range(k):
-                best[t] = np.inf
-            for j in range(m):
-                v = np.float64(acc[j])
-                if v < best[k - 1] and j != self_at:
-                    t = k - 1
-                    while t > 0 and best[t - 1] > v:
-                        best[t] = best[t - 1]
-                        t -= 1
-                    best[t] = v
+            k_smallest(acc, m, q_at[i] - a, best)  # the query skips itself
             band = rel * (qn + cell_rn[c]) + _REL * (xr + raw)
             s = p_slot[p] * k
             for t in range(k):

@@ -31,7 +31,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._closer import closer_rows_reach_k
-from ._packed_cells import PackedCells, probe_kth32
+from ._packed_cells import PackedCells, k_smallest, probe_kth32
 from ._search import _knn_sq
 
 __all__ = ["CellStore", "other_class_within_k", "probe_bounds", "screen_applies", "screen_rows"]
@@ -421,17 +421,11 @@ def _probe_cells(X, q_x, q_pos, m_x, m_pos, m_starts, p_query, p_slot, p_starts,
                 for j in range(m):
                     t = x - Xt[f, j]
                     acc[j] += t * t
-            for t in range(k):
-                best[t] = np.inf
-            own = q_pos[i]
+            own = -1  # the query's own row, if in this cell
             for j in range(m):
-                v = acc[j]
-                if v < best[k - 1] and m_pos[a + j] != own:
-                    q = k - 1
-                    while q > 0 and best[q - 1] > v:
-                        best[q] = best[q - 1]
-                        q -= 1
-                    best[q] = v
+                if m_pos[a + j] == q_pos[i]:
+                    own = j
+            k_smallest(acc, m, own, best)
             s = p_slot[p] * k
             for t in range(k):
                 cand[i, s + t] = best[t]
@@ -491,16 +485,7 @@ def _cell_kth(Xs, starts, k, out):
         best = np.empty(k)
         for i in range(m):
             _cell_distances(Xs, a, i, Xt, acc)
-            for t in range(k):
-                best[t] = np.inf
-            for j in range(m):
-                v = acc[j]
-                if j != i and v < best[k - 1]:
-                    p = k - 1
-                    while p > 0 and best[p - 1] > v:
-                        best[p] = best[p - 1]
-                        p -= 1
-                    best[p] = v
+            k_smallest(acc, m, i, best)
             out[a + i] = best[k - 1]
     return out
 

@@ -128,6 +128,41 @@ def _sq_dist(Z, x, z):  # pragma: no cover
     return s
 
 
+@njit(cache=True)
+def _segments_at(
+    Z, x, e, D, r, tl, mg, best, bd, bj, inc_ptr, inc_seg, pa, pb, length, ids, rows_ptr, rows
+):  # pragma: no cover
+    """The segments with an end at reference row ``e``, for query row ``x``.
+
+    ``D`` holds the (approximate, within ``tl``) squared distances from ``x`` to the
+    reference rows. Each segment's distance from its ends' lowers ``best``; a segment
+    within ``r + tl`` has its synthetic rows measured exactly, and one within ``r``
+    that comes first (distance, then position) becomes ``(bd, bj)``, shrinking ``r`` to
+    ``bd + mg``. Returns ``(best, bd, bj, r)``.
+    """
+    for q in range(inc_ptr[e], inc_ptr[e + 1]):
+        g = inc_seg[q]
+        u = D[pa[g]]
+        v = D[pb[g]]
+        L = length[g]
+        t = 0.0
+        if L > 0.0:
+            t = min(1.0, max(0.0, (u - v + L) / (2.0 * L)))
+        val = (1.0 - t) * u + t * v - t * (1.0 - t) * L
+        if val < best:
+            best = val
+        if val <= r + tl:
+            sid = ids[g]
+            for a in range(rows_ptr[sid], rows_ptr[sid + 1]):
+                z = rows[a]
+                s = _sq_dist(Z, x, z)
+                if s <= r and (s < bd or (s == bd and z < bj)):
+                    bd = s
+                    bj = z
+                    r = min(r, bd + mg)
+    return best, bd, bj, r
+
+
 @njit(cache=True, parallel=True)
 def _segment_scan(
     Z,
@@ -188,26 +223,10 @@ def _segment_scan(
                         bj = z
                         r = min(r, bd + margin[i])
                 if u0 - lmax4[e] <= max(r, best):
-                    for q in range(inc_ptr[e], inc_ptr[e + 1]):
-                        g = inc_seg[q]
-                        u = D[pa[g]]
-                        v = D[pb[g]]
-                        L = length[g]
-                        t = 0.0
-                        if L > 0.0:
-                            t = min(1.0, max(0.0, (u - v + L) / (2.0 * L)))
-                        val = (1.0 - t) * u + t * v - t * (1.0 - t) * L
-                        if val < best:
-                            best = val
-                        if val <= r:
-                            sid = ids[g]
-                            for a in range(rows_ptr[sid], rows_ptr[sid + 1]):
-                                z = rows[a]
-                                s = _sq_dist(Z, x, z)
-                                if s < bd or (s == bd and z < bj):
-                                    bd = s
-                                    bj = z
-                                    r = min(r, bd + margin[i])
+                    best, bd, bj, r = _segments_at(
+                        Z, x, e, D, r, 0.0, margin[i], best, bd, bj,
+                        inc_ptr, inc_seg, pa, pb, length, ids, rows_ptr, rows,
+                    )  # fmt: skip
             lb_out[i] = max(best - margin[i], 0.0)
             d_out[i] = bd
             j_out[i] = bj
@@ -388,26 +407,10 @@ def _segment_scan_gemm(
                                 bd = s
                                 bj = z
                                 r = min(r, bd + mg)
-                        for q in range(inc_ptr[e], inc_ptr[e + 1]):
-                            g = inc_seg[q]
-                            u = D[pa[g]]
-                            v = D[pb[g]]
-                            L = length[g]
-                            t = 0.0
-                            if L > 0.0:
-                                t = min(1.0, max(0.0, (u - v + L) / (2.0 * L)))
-                            val = (1.0 - t) * u + t * v - t * (1.0 - t) * L
-                            if val < best:
-                                best = val
-                            if val <= r + tl:
-                                sid = ids[g]
-                                for a in range(rows_ptr[sid], rows_ptr[sid + 1]):
-                                    z = rows[a]
-                                    s = _sq_dist(Z, x, z)
-                                    if s <= r and (s < bd or (s == bd and z < bj)):
-                                        bd = s
-                                        bj = z
-                                        r = min(r, bd + mg)
+                        best, bd, bj, r = _segments_at(
+                            Z, x, e, D, r, tl, mg, best, bd, bj,
+                            inc_ptr, inc_seg, pa, pb, length, ids, rows_ptr, rows,
+                        )  # fmt: skip
                 lb_out[i] = max(best - mg - tl, 0.0)
                 d_out[i] = bd
                 j_out[i] = bj
